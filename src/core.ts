@@ -1,0 +1,145 @@
+import type { Dispatcher } from 'undici';
+import { errorFromResponse, isSegmindError, UserAbortError } from './errors.js';
+import type { SdkLogger } from './logger.js';
+import type { CallSettings, ResolvedOptions } from './options.js';
+import { withRetries } from './retry.js';
+import { type HttpResponse, send } from './transport.js';
+import { VERSION } from './version.js';
+
+/** Bytes of an error body kept for `detail`; the rest is dropped with the connection. */
+export const ERROR_BODY_LIMIT = 64 * 1024;
+
+const USER_AGENT = `segmind-node/${VERSION} node/${process.versions.node}`;
+
+/** One logical call: retried as a whole (request and body read) under the billing rule. */
+export interface CallSpec {
+  method: 'GET' | 'POST';
+  url: URL;
+  body?: string | undefined;
+  /** v1 call or v2 submit: never re-sent once it may have reached the server. */
+  billable: boolean;
+  settings: CallSettings;
+  /** Absolute time (ms since epoch) no retry wait may pass. */
+  deadline?: number | undefined;
+  /** How many redirects to follow (downloads only; the key is dropped when the origin changes). */
+  redirects?: number | undefined;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * What every resource shares: resolved options, the dispatcher and the logger. It attaches auth to
+ * requests for the API's origin only, maps error answers through the one error factory and retries.
+ */
+export class Core {
+  readonly options: ResolvedOptions;
+  readonly dispatcher: Dispatcher;
+  readonly log: SdkLogger;
+
+  constructor(options: ResolvedOptions, dispatcher: Dispatcher, log: SdkLogger) {
+    this.options = options;
+    this.dispatcher = dispatcher;
+    this.log = log;
+  }
+
+  /** An absolute URL for a path under `baseURL`. */
+  url(path: string): URL {
+    return new URL(path.replace(/^\/+/, ''), this.options.baseURL);
+  }
+
+  /** Whether `url` is on the API's origin, and so may receive the key. */
+  isApiOrigin(url: URL): boolean {
+    return url.origin === this.options.baseURL.origin;
+  }
+
+  headersFor(url: URL, settings: CallSettings): Record<string, string> {
+    if (this.isApiOrigin(url)) {
+      return {
+        'x-api-key': this.options.apiKey,
+        'content-type': 'application/json',
+        'user-agent': USER_AGENT,
+        ...settings.headers,
+      };
+    }
+    const headers: Record<string, string> = { 'user-agent': USER_AGENT };
+    // Only per-call headers, never the key or the client's default headers, go to another origin.
+    for (const [name, value] of Object.entries(settings.headers)) {
+      if (name.toLowerCase() !== 'x-api-key') headers[name] = value;
+    }
+    return headers;
+  }
+
+  /** Sends `spec` and hands a 2xx answer to `read`; anything else becomes a typed error. */
+  call<T>(spec: CallSpec, read: (res: HttpResponse) => Promise<T>): Promise<T> {
+    const { settings } = spec;
+    const label = `${spec.method} ${spec.url.pathname}`;
+    let started = 0;
+    let outcome = '';
+    return withRetries(
+      async () => {
+        started = performance.now();
+        outcome = '';
+        let url = spec.url;
+        let res: HttpResponse;
+        for (let hops = 0; ; hops++) {
+          res = await send(this.dispatcher, {
+            method: spec.method,
+            url,
+            headers: this.headersFor(url, settings),
+            body: spec.body,
+            timeout: settings.timeout,
+            signal: settings.signal,
+            billable: spec.billable,
+          });
+          const location = res.headers.location;
+          if (!REDIRECT_STATUSES.has(res.status) || !location || hops >= (spec.redirects ?? 0)) break;
+          await res.discard();
+          url = new URL(location, url);
+        }
+        outcome = String(res.status);
+        if (res.status < 200 || res.status >= 300) {
+          throw errorFromResponse({
+            status: res.status,
+            headers: res.headers,
+            text: await this.errorText(res),
+            secret: this.options.apiKey,
+          });
+        }
+        const value = await read(res);
+        if (this.log.debugEnabled) this.log.debug(`${label} → ${outcome} in ${elapsed(started)} ms`);
+        return value;
+      },
+      {
+        maxRetries: settings.maxRetries,
+        billable: spec.billable,
+        signal: settings.signal,
+        deadline: spec.deadline,
+        onRetryDecision: (error, decision) => {
+          if (!this.log.debugEnabled && decision.retry) return;
+          const what = outcome || (isSegmindError(error) ? error.name : 'error');
+          const next = decision.retry
+            ? `retry ${decision.attempt}/${settings.maxRetries} in ${decision.delay} ms`
+            : `not retried (${decision.reason})`;
+          const line = `${label} → ${what} in ${elapsed(started)} ms; ${next}`;
+          if (decision.retry) this.log.debug(line);
+          else if (error instanceof UserAbortError) this.log.debug(line);
+          else this.log.debug(`${line}: ${error instanceof Error ? error.message : String(error)}`);
+        },
+      },
+    );
+  }
+
+  // An error body that breaks half way still yields the status's error, with what was read.
+  private async errorText(res: HttpResponse): Promise<string> {
+    try {
+      return await res.text(ERROR_BODY_LIMIT);
+    } catch (err) {
+      if (err instanceof UserAbortError) throw err;
+      return '';
+    }
+  }
+}
+
+function elapsed(since: number): number {
+  return Math.round(performance.now() - since);
+}

@@ -1,0 +1,92 @@
+import { APIError, type Headers, isRecord } from './errors.js';
+import { ImageResult, sniffImageType } from './image-result.js';
+
+/** A parsed JSON value. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** What a v1 call for a model the SDK does not type can yield: an image, parsed JSON, or text. */
+export type SyncOutput = ImageResult | JsonValue;
+
+const BASE64_SLICE = 4 * 1024 * 1024;
+
+/**
+ * Turns a successful v1 answer into what the caller wants: image bytes or `{"image": base64}`
+ * become an `ImageResult`; other JSON is returned parsed; other text as a string.
+ */
+export function decodeSyncOutput(body: Buffer, headers: Headers): SyncOutput {
+  const type = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type.startsWith('image/')) return new ImageResult(body, type, headers);
+  const looksJson = type.includes('json') || (type === '' && body[0] === 0x7b);
+  if (looksJson) {
+    const image = base64ImageField(body);
+    if (image) return new ImageResult(image.data, sniffImageType(image.data, 'image/jpeg'), headers, image.extra);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new APIError({
+        status: 200,
+        headers,
+        detail: `the server answered 200 with invalid JSON: ${body.subarray(0, 80).toString('utf8')}`,
+      });
+    }
+    return parsed as JsonValue;
+  }
+  if (type.startsWith('text/')) return body.toString('utf8');
+  return new ImageResult(body, type || sniffImageType(body), headers);
+}
+
+/**
+ * Finds `"image": "<base64>"` and decodes it straight from the bytes in slices, so a large image
+ * never exists as one big JSON string next to its decoded copy. Other keys are parsed normally.
+ */
+function base64ImageField(body: Buffer): { data: Buffer; extra: Record<string, unknown> } | undefined {
+  const marker = body.indexOf('"image"');
+  if (marker < 0) return undefined;
+  let start = marker + 7;
+  while (body[start] === 0x20 || body[start] === 0x0a || body[start] === 0x0d) start++;
+  if (body[start] !== 0x3a) return viaJsonParse(body);
+  start++;
+  while (body[start] === 0x20 || body[start] === 0x0a || body[start] === 0x0d) start++;
+  if (body[start] !== 0x22) return viaJsonParse(body);
+  start++;
+  const end = body.indexOf(0x22, start);
+  // Plain base64 has no escapes and no data: prefix; anything else goes through JSON.parse instead.
+  const slice = body.subarray(start, end);
+  if (end < 0 || slice.includes(0x5c) || slice.subarray(0, 5).toString('latin1') === 'data:') {
+    return viaJsonParse(body);
+  }
+  const rest = Buffer.concat([body.subarray(0, marker), Buffer.from('"image":null'), body.subarray(end + 1)]);
+  let others: unknown;
+  try {
+    others = JSON.parse(rest.toString('utf8'));
+  } catch {
+    return viaJsonParse(body);
+  }
+  if (!isRecord(others)) return undefined;
+  const { image: _image, ...extra } = others;
+  return { data: decodeBase64(slice), extra };
+}
+
+function viaJsonParse(body: Buffer): { data: Buffer; extra: Record<string, unknown> } | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(parsed) || typeof parsed.image !== 'string') return undefined;
+  const { image, ...extra } = parsed;
+  return { data: Buffer.from(image.replace(/^data:[^,]*,/, ''), 'base64'), extra };
+}
+
+function decodeBase64(ascii: Buffer): Buffer {
+  if (ascii.length <= BASE64_SLICE) return Buffer.from(ascii.toString('latin1'), 'base64');
+  // Decode slice by slice (each a multiple of 4 characters) into one buffer sized up front.
+  const out = Buffer.allocUnsafe(Math.ceil(ascii.length / 4) * 3);
+  let written = 0;
+  for (let i = 0; i < ascii.length; i += BASE64_SLICE) {
+    written += out.write(ascii.toString('latin1', i, Math.min(ascii.length, i + BASE64_SLICE)), written, 'base64');
+  }
+  return out.subarray(0, written);
+}

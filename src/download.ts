@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Core } from './core.js';
+import { SegmindError } from './errors.js';
+import { ImageResult, sniffImageType } from './image-result.js';
+import { callSettings, type RequestOptions } from './options.js';
+
+/** Redirects a download follows (CDNs redirect); the key is never sent past the API's origin. */
+export const MAX_DOWNLOAD_REDIRECTS = 5;
+
+/** What `downloadToFile()` wrote. */
+export interface DownloadedFile {
+  /** The path written, as given. */
+  path: string;
+  /** Bytes written. */
+  size: number;
+  /** The server's media type, when it sent one. */
+  contentType: string | undefined;
+}
+
+function parseUrl(url: string | URL): URL {
+  try {
+    return new URL(url);
+  } catch {
+    throw new SegmindError(`Not a valid URL: ${String(url)}`);
+  }
+}
+
+/** Fetches an output URL into memory. */
+export function download(core: Core, url: string | URL, options?: RequestOptions): Promise<ImageResult> {
+  const target = parseUrl(url);
+  const settings = callSettings(core.options, options);
+  return core.call(
+    { method: 'GET', url: target, billable: false, settings, redirects: MAX_DOWNLOAD_REDIRECTS },
+    async (res) => {
+      const data = await res.bytes();
+      const type = res.headers['content-type']?.split(';')[0]?.trim();
+      const contentType = type && type !== 'application/octet-stream' ? type : sniffImageType(data);
+      return new ImageResult(data, contentType, res.headers);
+    },
+  );
+}
+
+/**
+ * Streams an output URL to `path` through a temporary file in the same folder, renamed into place
+ * when complete: memory stays flat for any size, and a failed download leaves nothing behind.
+ */
+export function downloadToFile(
+  core: Core,
+  url: string | URL,
+  path: string,
+  options?: RequestOptions,
+): Promise<DownloadedFile> {
+  const target = parseUrl(url);
+  const settings = callSettings(core.options, options);
+  return core.call(
+    { method: 'GET', url: target, billable: false, settings, redirects: MAX_DOWNLOAD_REDIRECTS },
+    async (res) => {
+      const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.part`);
+      const file = createWriteStream(temp, { flags: 'wx' });
+      try {
+        await res.pipeTo(file);
+        await rename(temp, path);
+      } catch (err) {
+        file.destroy();
+        await rm(temp, { force: true });
+        if (err instanceof SegmindError) throw err;
+        throw new SegmindError(`Could not write ${path}: ${(err as Error).message}`, { cause: err });
+      }
+      return { path, size: file.bytesWritten, contentType: res.headers['content-type'] };
+    },
+  );
+}

@@ -1,0 +1,76 @@
+/** What a poll schedule sees before choosing the next wait. */
+export interface PollContext {
+  /** Status checks made so far in this wait (1 after the first). */
+  polls: number;
+  /** ms since the job was submitted (or since the wait began, for a resumed job). */
+  elapsed: number;
+  /** The last status seen. */
+  status: string;
+}
+
+/**
+ * How long `wait()` pauses between status checks: a fixed number of ms, or a function of the
+ * {@link PollContext} returning ms. Waits below 100 ms are raised to 100 ms (at most 10 checks a second).
+ * @example
+ * await job.wait({ interval: 500 });                                     // fixed, like the Python SDK
+ * await job.wait({ interval: ({ polls }) => Math.min(5_000, 250 * 2 ** polls) }); // your own backoff
+ */
+export type PollInterval = number | ((context: PollContext) => number);
+
+/** The shortest pause between two status checks of one job, in ms. */
+export const MIN_POLL_INTERVAL = 100;
+/** Completed jobs remembered per model to predict the next one's duration. */
+export const DURATION_SAMPLES = 32;
+/** Completed jobs needed before the schedule trusts its prediction. */
+export const MIN_SAMPLES = 3;
+
+/**
+ * Remembers how long each model's jobs took (from submit to done) in this process, so the default
+ * schedule can sleep through the part of a job that is certainly not done and poll densely when
+ * it usually ends.
+ */
+export class DurationStats {
+  readonly #samples = new Map<string, number[]>();
+
+  record(model: string, ms: number): void {
+    if (!(ms >= 0) || !Number.isFinite(ms)) return;
+    const list = this.#samples.get(model) ?? [];
+    list.push(ms);
+    if (list.length > DURATION_SAMPLES) list.shift();
+    this.#samples.set(model, list);
+  }
+
+  /** The [low, high] range most jobs of `model` end in, in ms, once enough are known. */
+  window(model: string): [number, number] | undefined {
+    const list = this.#samples.get(model);
+    if (!list || list.length < MIN_SAMPLES) return undefined;
+    const sorted = [...list].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))]!;
+    return [at(0.1), at(0.9)];
+  }
+}
+
+/**
+ * The default schedule. Before it knows a model: 250 ms, 500 ms, then `base` (the client's
+ * `pollInterval`) between checks, so a 2 s job is checked about 5 times. Once it has seen a few jobs
+ * of the model: one pause until the earliest they usually end, then checks every
+ * quarter of the usual spread (100 ms to `base`), then back to `base` for stragglers.
+ */
+export function adaptiveSchedule(base: number, window: [number, number] | undefined): (c: PollContext) => number {
+  return ({ polls, elapsed }) => {
+    if (window) {
+      const [low, high] = window;
+      const dense = Math.min(base, Math.max(MIN_POLL_INTERVAL, (high - low) / 4));
+      if (elapsed < low - dense) return low - dense / 2 - elapsed;
+      if (elapsed <= high + dense) return dense;
+      return base;
+    }
+    return Math.min(base, 250 * 2 ** (polls - 1));
+  };
+}
+
+/** The pause before the next check, in ms, never below {@link MIN_POLL_INTERVAL}. */
+export function nextPollDelay(interval: PollInterval, context: PollContext): number {
+  const ms = typeof interval === 'number' ? interval : interval(context);
+  return Number.isFinite(ms) ? Math.max(MIN_POLL_INTERVAL, ms) : MIN_POLL_INTERVAL;
+}

@@ -1,0 +1,92 @@
+import type { z } from 'zod';
+import { isRecord, ValidationError, type ValidationIssue } from './errors.js';
+import { type KnownModel, MODEL_SCHEMAS } from './params.js';
+
+/**
+ * Checks `params` for `model` and returns the JSON body to send: exactly what the caller gave, so
+ * the server applies its own defaults. Throws {@link ValidationError} listing every broken rule.
+ * With `validate` off (or for a model the SDK does not know) only "a JSON object" is required.
+ */
+export function toRequestBody(model: string, params: unknown, validate: boolean): string {
+  if (!isPlainObject(params)) {
+    throw new ValidationError(model, [{ path: '', message: 'parameters must be a JSON object' }]);
+  }
+  const schema = MODEL_SCHEMAS[model as KnownModel] as z.ZodObject | undefined;
+  if (validate && schema && Object.hasOwn(MODEL_SCHEMAS, model)) {
+    const parsed = schema.safeParse(params);
+    if (!parsed.success) throw new ValidationError(model, toIssues(parsed.error, Object.keys(schema.shape)));
+  }
+  try {
+    return JSON.stringify(params);
+  } catch (err) {
+    throw new ValidationError(model, [
+      { path: '', message: `parameters must be JSON-serializable (${(err as Error).message})` },
+    ]);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (!isRecord(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function toIssues(error: z.ZodError, known: string[]): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const guess = closest(key, known);
+        issues.push({
+          path: [...issue.path, key].join('.'),
+          message: `unknown parameter${guess ? `; did you mean ${guess}?` : ''} (known: ${known.join(', ')})`,
+        });
+      }
+    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+      issues.push({ path: issue.path.join('.'), message: 'is required' });
+    } else {
+      issues.push({ path: issue.path.join('.'), message: issue.message });
+    }
+  }
+  return issues;
+}
+
+const normalize = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * The known name a mistyped key most likely meant: the same name in another case or separator
+ * style, then a name it is a prefix of (`sampler` → `sampler_name`), then the nearest by edit distance.
+ */
+export function closest(key: string, known: readonly string[]): string | undefined {
+  const k = normalize(key);
+  if (!k) return undefined;
+  const same = known.find((name) => normalize(name) === k);
+  if (same) return same;
+  const prefixed = known
+    .filter((name) => k.length >= 3 && (normalize(name).startsWith(k) || k.startsWith(normalize(name))))
+    .sort((a, b) => Math.abs(a.length - key.length) - Math.abs(b.length - key.length));
+  if (prefixed[0]) return prefixed[0];
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(k.length / 3)) + 1;
+  for (const name of known) {
+    const d = editDistance(k, normalize(name));
+    if (d < bestDistance) {
+      best = name;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
+}
