@@ -9,6 +9,7 @@ export default defineConfig([
     dts: true,
     clean: true,
     target: 'node20',
+    removeNodeProtocol: false,
     sourcemap: true,
     splitting: true,
   },
@@ -17,6 +18,7 @@ export default defineConfig([
     format: ['cjs'],
     dts: true,
     target: 'node20',
+    removeNodeProtocol: false,
     sourcemap: true,
     // p-retry is ESM-only; bundling it into the CommonJS build keeps `require('segmind')` working on
     // Node 20.18, which cannot require() an ES module.

@@ -117,7 +117,13 @@ export class SegmindClient {
     const settings = this.#settings(options);
     const body = toRequestBody(checkModel(model), params, settings.validate);
     const output = await this.#core.call(
-      { method: 'POST', url: this.#core.url(`v1/${encodeURIComponent(model)}`), body, billable: true, settings },
+      {
+        method: 'POST',
+        url: this.#core.url(`v1/${encodeURIComponent(model)}`),
+        body,
+        billable: true,
+        settings,
+      },
       async (res) => decodeSyncOutput(await res.bytes(), res.headers),
     );
     if (isImageModel(model) && !(output instanceof ImageResult)) {
@@ -137,7 +143,11 @@ export class SegmindClient {
    * const job = await client.submitAsync('fast-flux-schnell', { prompt: 'a fox', aspect_ratio: '16:9' });
    * const result = await job.wait();
    */
-  async submitAsync<M extends ModelSlug>(model: M, params: ParamsFor<M>, options?: RequestOptions): Promise<Job> {
+  async submitAsync<M extends ModelSlug>(
+    model: M,
+    params: ParamsFor<M>,
+    options?: RequestOptions,
+  ): Promise<Job> {
     return this.#submit(model, params, this.#settings(options), undefined);
   }
 
@@ -161,7 +171,11 @@ export class SegmindClient {
    * @example
    * const result = await client.run('fast-flux-schnell', { prompt: 'a fox' }, { onStatus: (s) => console.log(s.status) });
    */
-  async run<M extends ModelSlug>(model: M, params: ParamsFor<M>, options: RunOptions = {}): Promise<JobResult> {
+  async run<M extends ModelSlug>(
+    model: M,
+    params: ParamsFor<M>,
+    options: RunOptions = {},
+  ): Promise<JobResult> {
     const started = Date.now();
     const deadline = started + (options.timeout ?? this.#core.options.waitTimeout);
     const settings = this.#settings({
@@ -212,7 +226,12 @@ export class SegmindClient {
     return callSettings(this.#core.options, options);
   }
 
-  async #submit(model: string, params: unknown, settings: CallSettings, deadline: number | undefined): Promise<Job> {
+  async #submit(
+    model: string,
+    params: unknown,
+    settings: CallSettings,
+    deadline: number | undefined,
+  ): Promise<Job> {
     const body = toRequestBody(checkModel(model), params, settings.validate);
     const submittedAt = Date.now();
     const answer = await this.#core.call(

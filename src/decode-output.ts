@@ -19,7 +19,8 @@ export function decodeSyncOutput(body: Buffer, headers: Headers): SyncOutput {
   const looksJson = type.includes('json') || (type === '' && body[0] === 0x7b);
   if (looksJson) {
     const image = base64ImageField(body);
-    if (image) return new ImageResult(image.data, sniffImageType(image.data, 'image/jpeg'), headers, image.extra);
+    if (image)
+      return new ImageResult(image.data, sniffImageType(image.data, 'image/jpeg'), headers, image.extra);
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString('utf8'));
@@ -86,7 +87,11 @@ function decodeBase64(ascii: Buffer): Buffer {
   const out = Buffer.allocUnsafe(Math.ceil(ascii.length / 4) * 3);
   let written = 0;
   for (let i = 0; i < ascii.length; i += BASE64_SLICE) {
-    written += out.write(ascii.toString('latin1', i, Math.min(ascii.length, i + BASE64_SLICE)), written, 'base64');
+    written += out.write(
+      ascii.toString('latin1', i, Math.min(ascii.length, i + BASE64_SLICE)),
+      written,
+      'base64',
+    );
   }
   return out.subarray(0, written);
 }

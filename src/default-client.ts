@@ -18,7 +18,11 @@ function client(): SegmindClient {
  * import { run } from 'segmind';
  * const result = await run('fast-flux-schnell', { prompt: 'a fox' });
  */
-export function run<M extends ModelSlug>(model: M, params: ParamsFor<M>, options?: RunOptions): Promise<JobResult> {
+export function run<M extends ModelSlug>(
+  model: M,
+  params: ParamsFor<M>,
+  options?: RunOptions,
+): Promise<JobResult> {
   return client().run(model, params, options);
 }
 
@@ -32,6 +36,10 @@ export function runSync<M extends ModelSlug>(
 }
 
 /** `client.submitAsync()` on a default client built from the environment. */
-export function submitAsync<M extends ModelSlug>(model: M, params: ParamsFor<M>, options?: RequestOptions): Promise<Job> {
+export function submitAsync<M extends ModelSlug>(
+  model: M,
+  params: ParamsFor<M>,
+  options?: RequestOptions,
+): Promise<Job> {
   return client().submitAsync(model, params, options);
 }

@@ -279,7 +279,9 @@ export function retryAfterMs(headers: Headers, now: number): number | undefined 
       at = n > 1e12 ? n : n * 1000;
     } else {
       // A bare ISO time without a zone is UTC here, as the header's name says.
-      at = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(resetAt) || !resetAt.includes('T') ? resetAt : `${resetAt}Z`);
+      at = Date.parse(
+        /[zZ]|[+-]\d\d:?\d\d$/.test(resetAt) || !resetAt.includes('T') ? resetAt : `${resetAt}Z`,
+      );
     }
     if (!Number.isNaN(at)) return Math.max(0, Math.round(at - now));
   }

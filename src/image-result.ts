@@ -88,7 +88,14 @@ export function sniffImageType(data: Uint8Array, fallback = 'application/octet-s
   if (at(0) === 0xff && at(1) === 0xd8 && at(2) === 0xff) return 'image/jpeg';
   if (at(0) === 0x89 && at(1) === 0x50 && at(2) === 0x4e && at(3) === 0x47) return 'image/png';
   if (at(0) === 0x47 && at(1) === 0x49 && at(2) === 0x46) return 'image/gif';
-  if (at(0) === 0x52 && at(1) === 0x49 && at(2) === 0x46 && at(3) === 0x46 && at(8) === 0x57 && at(9) === 0x45) {
+  if (
+    at(0) === 0x52 &&
+    at(1) === 0x49 &&
+    at(2) === 0x46 &&
+    at(3) === 0x46 &&
+    at(8) === 0x57 &&
+    at(9) === 0x45
+  ) {
     return 'image/webp';
   }
   return fallback;

@@ -23,7 +23,15 @@ export {
 } from './errors.js';
 export { ImageResult } from './image-result.js';
 export { Job, type WaitOptions } from './job.js';
-export type { JobJSON, JobMetrics, JobOutput, JobResult, JobState, JobStatus, OutputItem } from './job-types.js';
+export type {
+  JobJSON,
+  JobMetrics,
+  JobOutput,
+  JobResult,
+  JobState,
+  JobStatus,
+  OutputItem,
+} from './job-types.js';
 export type { Logger, LogLevel } from './logger.js';
 export type { ClientOptions, RequestOptions } from './options.js';
 export {

@@ -47,7 +47,9 @@ interface PollOptions extends RequestOptions {
   deadline?: number | undefined;
 }
 
-type Poll = { kind: 'status'; status: JobStatus } | { kind: 'failed'; status: JobStatus; error: InferenceFailedError };
+type Poll =
+  | { kind: 'status'; status: JobStatus }
+  | { kind: 'failed'; status: JobStatus; error: InferenceFailedError };
 
 /**
  * A v2 job. Get one from `client.submitAsync()`, or rebuild one with `client.job(requestId)`.
@@ -214,7 +216,12 @@ export class Job {
       secret: this.#ctx.core.options.apiKey,
     });
     if (error instanceof InferenceFailedError) return error;
-    return new InferenceFailedError({ status: res.status, headers: res.headers, detail: error.detail, requestId: this.requestId });
+    return new InferenceFailedError({
+      status: res.status,
+      headers: res.headers,
+      detail: error.detail,
+      requestId: this.requestId,
+    });
   }
 }
 
@@ -227,7 +234,9 @@ function withDefaults(body: Record<string, unknown>, requestId: string): JobStat
   };
 }
 
-async function readJson(res: HttpResponse): Promise<{ body: Record<string, unknown>; res: HttpResponse; text: string }> {
+async function readJson(
+  res: HttpResponse,
+): Promise<{ body: Record<string, unknown>; res: HttpResponse; text: string }> {
   const text = (await res.bytes()).toString('utf8');
   let body: unknown;
   try {

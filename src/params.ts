@@ -32,7 +32,14 @@ export const SAMPLERS = [
 ] as const;
 
 /** The schedulers `flux-schnell` accepts. */
-export const SCHEDULERS = ['normal', 'karras', 'exponential', 'sgm_uniform', 'simple', 'ddim_uniform'] as const;
+export const SCHEDULERS = [
+  'normal',
+  'karras',
+  'exponential',
+  'sgm_uniform',
+  'simple',
+  'ddim_uniform',
+] as const;
 
 /** The aspect ratios `fast-flux-schnell` accepts. */
 export const ASPECT_RATIOS = ['1:1', '16:9', '21:9', '2:3', '3:2', '4:5', '5:4', '9:16', '9:21'] as const;

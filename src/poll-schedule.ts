@@ -56,7 +56,10 @@ export class DurationStats {
  * of the model: one pause until the earliest they usually end, then checks every
  * quarter of the usual spread (100 ms to `base`), then back to `base` for stragglers.
  */
-export function adaptiveSchedule(base: number, window: [number, number] | undefined): (c: PollContext) => number {
+export function adaptiveSchedule(
+  base: number,
+  window: [number, number] | undefined,
+): (c: PollContext) => number {
   return ({ polls, elapsed }) => {
     if (window) {
       const [low, high] = window;

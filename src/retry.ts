@@ -28,7 +28,9 @@ export interface RetryPolicy {
   onRetryDecision?: (error: unknown, decision: RetryDecision) => void;
 }
 
-export type RetryDecision = { retry: true; delay: number; attempt: number } | { retry: false; reason: string };
+export type RetryDecision =
+  | { retry: true; delay: number; attempt: number }
+  | { retry: false; reason: string };
 
 /** Whether an error may be retried under the billing rule (the budget and delays aside). */
 export function isRetryable(error: unknown, billable: boolean): boolean {
@@ -59,7 +61,8 @@ function decide(error: unknown, retriesLeft: number, retry: number, policy: Retr
   }
   if (retriesLeft <= 0) return { retry: false, reason: 'retries exhausted' };
   const delay = retryDelay(error, retry);
-  if (delay > MAX_RETRY_AFTER) return { retry: false, reason: `server asked to wait ${delay} ms (over 60 s)` };
+  if (delay > MAX_RETRY_AFTER)
+    return { retry: false, reason: `server asked to wait ${delay} ms (over 60 s)` };
   if (policy.deadline !== undefined && Date.now() + delay > policy.deadline) {
     return { retry: false, reason: `a ${delay} ms wait would pass the deadline` };
   }
@@ -67,7 +70,10 @@ function decide(error: unknown, retriesLeft: number, retry: number, policy: Retr
 }
 
 /** Runs `attempt` until it succeeds or the policy says stop; rejects with the last error. */
-export function withRetries<T>(attempt: (attemptNumber: number) => Promise<T>, policy: RetryPolicy): Promise<T> {
+export function withRetries<T>(
+  attempt: (attemptNumber: number) => Promise<T>,
+  policy: RetryPolicy,
+): Promise<T> {
   return pRetry(attempt, {
     retries: policy.maxRetries,
     // p-retry's own delays are off: the policy above waits, honouring Retry-After and the abort signal.

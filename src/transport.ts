@@ -110,7 +110,8 @@ export async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<Ht
       try {
         await consume(() => pipeline(body, destination));
       } catch (err) {
-        if (destinationError && destinationError !== sourceError && !controller.signal.aborted) throw destinationError;
+        if (destinationError && destinationError !== sourceError && !controller.signal.aborted)
+          throw destinationError;
         throw err;
       }
     },
@@ -172,7 +173,9 @@ const BEFORE_SEND_CODES = new Set([
 
 function isBeforeSend(err: unknown): boolean {
   const e = err as { code?: string; syscall?: string } | null;
-  return !!e && (BEFORE_SEND_CODES.has(e.code ?? '') || e.syscall === 'connect' || e.syscall === 'getaddrinfo');
+  return (
+    !!e && (BEFORE_SEND_CODES.has(e.code ?? '') || e.syscall === 'connect' || e.syscall === 'getaddrinfo')
+  );
 }
 
 function transportError(err: unknown, req: HttpRequest, signal: AbortSignal, phase: 'send' | 'body') {
@@ -194,7 +197,12 @@ function transportError(err: unknown, req: HttpRequest, signal: AbortSignal, pha
     });
   }
   const reason = err instanceof Error ? err.message : String(err);
-  const where = phase === 'body' ? 'broke while reading the answer' : sent ? 'broke after the request was sent' : 'failed';
+  const where =
+    phase === 'body'
+      ? 'broke while reading the answer'
+      : sent
+        ? 'broke after the request was sent'
+        : 'failed';
   return new ConnectionError(`${what}: connection to ${req.url.host} ${where} (${reason}).${billing}`, {
     requestSent: sent,
     cause: err,

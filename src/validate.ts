@@ -13,7 +13,7 @@ export function toRequestBody(model: string, params: unknown, validate: boolean)
   }
   const schema = MODEL_SCHEMAS[model as KnownModel] as z.ZodObject | undefined;
   if (validate && schema && Object.hasOwn(MODEL_SCHEMAS, model)) {
-    const parsed = schema.safeParse(params);
+    const parsed = schema.safeParse(params, { reportInput: true });
     if (!parsed.success) throw new ValidationError(model, toIssues(parsed.error, Object.keys(schema.shape)));
   }
   try {
@@ -48,7 +48,18 @@ function toIssues(error: z.ZodError, known: string[]): ValidationIssue[] {
       issues.push({ path: issue.path.join('.'), message: issue.message });
     }
   }
-  return issues;
+  return mergeByPath(issues);
+}
+
+// One issue per field: 511 is both out of range and not a multiple of 8, said in one sentence.
+function mergeByPath(issues: ValidationIssue[]): ValidationIssue[] {
+  const byPath = new Map<string, string[]>();
+  for (const { path, message } of issues) {
+    const messages = byPath.get(path) ?? [];
+    if (!messages.includes(message)) messages.push(message);
+    byPath.set(path, messages);
+  }
+  return [...byPath].map(([path, messages]) => ({ path, message: messages.join(' and ') }));
 }
 
 const normalize = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');

@@ -53,7 +53,10 @@ describe('runSync', () => {
   it('decodes a {"image": base64} answer into the same ImageResult, keeping other keys', async () => {
     server.use(
       http.post('*/v1/fast-flux-schnell', () =>
-        HttpResponse.json({ image: JPEG.toString('base64'), nsfw: false }, { headers: { 'x-request-id': 'r2' } }),
+        HttpResponse.json(
+          { image: JPEG.toString('base64'), nsfw: false },
+          { headers: { 'x-request-id': 'r2' } },
+        ),
       ),
     );
     const image = await client(server.url).runSync('fast-flux-schnell', { prompt: 'car', base64: true });
@@ -105,7 +108,9 @@ describe('runSync', () => {
   });
 
   it('sends untyped parameters of other models as given', async () => {
-    server.use(http.post('*/v1/sdxl', () => new HttpResponse(JPEG, { headers: { 'content-type': 'image/png' } })));
+    server.use(
+      http.post('*/v1/sdxl', () => new HttpResponse(JPEG, { headers: { 'content-type': 'image/png' } })),
+    );
     const out = await client(server.url).runSync('sdxl', { prompt: 'x', anything: [1, { a: 2 }] });
     expect((out as ImageResult).contentType).toBe('image/png');
     expect(server.requests[0]?.body).toBe('{"prompt":"x","anything":[1,{"a":2}]}');
@@ -128,7 +133,9 @@ describe('runSync', () => {
   });
 
   it('works under a base URL with a path prefix', async () => {
-    server.use(http.post('*/proxy/segmind/v1/flux-schnell', () => new HttpResponse(JPEG, { headers: imageHeaders })));
+    server.use(
+      http.post('*/proxy/segmind/v1/flux-schnell', () => new HttpResponse(JPEG, { headers: imageHeaders })),
+    );
     await client(`${server.url}/proxy/segmind`).runSync('flux-schnell', { prompt: 'x' });
     expect(server.requests[0]?.path).toBe('/proxy/segmind/v1/flux-schnell');
   });

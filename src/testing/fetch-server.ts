@@ -90,10 +90,17 @@ export async function startFetchServer(handler: FetchHandler, port = 0): Promise
     try {
       response = await handler(new Request(url, init), recorded);
     } catch (err) {
-      response = Response.json({ error: `fake server handler failed: ${(err as Error).message}` }, { status: 500 });
+      response = Response.json(
+        { error: `fake server handler failed: ${(err as Error).message}` },
+        { status: 500 },
+      );
     }
     if (res.destroyed) return;
-    if (!response) response = Response.json({ error: `No handler for ${recorded.method} ${recorded.path}` }, { status: 404 });
+    if (!response)
+      response = Response.json(
+        { error: `No handler for ${recorded.method} ${recorded.path}` },
+        { status: 404 },
+      );
     if (response.type === 'error') {
       req.socket.resetAndDestroy();
       return;

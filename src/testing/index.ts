@@ -1,1 +1,10 @@
-export {};
+export type { RecordedRequest } from './fetch-server.js';
+export {
+  createMockServer,
+  type Fault,
+  type FaultMatch,
+  type MockJob,
+  type MockServer,
+  type MockServerOptions,
+} from './mock-server.js';
+export { pngSize, renderPng, sizeForAspectRatio } from './png.js';

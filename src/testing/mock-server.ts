@@ -1,0 +1,304 @@
+import { randomUUID } from 'node:crypto';
+import { type KnownModel, MODEL_SCHEMAS } from '../params.js';
+import { type FetchServer, type RecordedRequest, startFetchServer } from './fetch-server.js';
+import { renderPng, sizeForAspectRatio } from './png.js';
+
+/** Options of {@link createMockServer}. Durations in ms. */
+export interface MockServerOptions {
+  /** Port to listen on (loopback only). @default 0, any free port */
+  port?: number;
+  /** Accept only this key. @default any non-empty key */
+  apiKey?: string;
+  /** Extra delay before each v1 answer. @default 0 */
+  latency?: number;
+  /** How long v2 jobs stay QUEUED. @default 100 */
+  queueTime?: number;
+  /** How long v2 jobs stay PROCESSING: ms, or a function of the job's parameters. @default 400 */
+  jobDuration?: number | ((params: Record<string, unknown>) => number);
+  /** How long a job's status and result are kept after submit, as the real API's one hour. @default 3_600_000 */
+  retention?: number;
+  /** Starting balance, reported in `x-remaining-credits`. @default 100 */
+  credits?: number;
+  /** Cost of one image, reported in `x-cost`. @default 0.008 */
+  cost?: number;
+  /** Make a job fail: return a reason for the parameters that should end FAILED (v2) or 500 (v1). */
+  failWhen?: (params: Record<string, unknown>) => string | undefined;
+}
+
+/** Which requests a fault applies to. */
+export interface FaultMatch {
+  method?: 'GET' | 'POST';
+  /** A path prefix (`/v1/flux-schnell`) or a pattern. */
+  path?: string | RegExp;
+}
+
+/**
+ * A fault for the next `times` matching requests: an answer of your choosing, a stall (no answer
+ * ever), a connection reset after the request was read, or a normal answer that arrives late.
+ */
+export type Fault = { match?: FaultMatch; times?: number } & (
+  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | { stall: true }
+  | { reset: true }
+  | { delay: number }
+);
+
+/** A job as the fake server sees it. */
+export interface MockJob {
+  id: string;
+  model: string;
+  params: Record<string, unknown>;
+  submittedAt: number;
+  /** When it turns PROCESSING, COMPLETED/FAILED, and when it is forgotten. */
+  startsAt: number;
+  endsAt: number;
+  expiresAt: number;
+  /** The failure reason, for a job that will fail. */
+  failure: string | undefined;
+}
+
+/** A running fake Segmind server. */
+export interface MockServer {
+  /** Point `SegmindClient`'s `baseURL` here. */
+  url: string;
+  /** Every request received, in order (key included, as sent: it is your test's key). */
+  requests: RecordedRequest[];
+  /** The v2 jobs submitted, by id. */
+  jobs: Map<string, MockJob>;
+  /** TCP connections accepted so far. */
+  connections(): number;
+  /** Adds a fault for upcoming requests. */
+  inject(fault: Fault): void;
+  /** Resets the next `count` connections as soon as they open, before a request is read. */
+  resetConnections(count: number): void;
+  /** Clears the request log, the faults and the jobs. */
+  reset(): void;
+  /** Stops the server and drops open connections. */
+  close(): Promise<void>;
+}
+
+const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  Response.json(body, { status, headers });
+
+/**
+ * Starts a Segmind-compatible server on loopback for tests and demos: v1 answers with real PNG
+ * images of the requested size, v2 jobs go QUEUED → PROCESSING → COMPLETED on a timeline, and faults
+ * can be injected. No network, no key needed.
+ * @example
+ * const server = await createMockServer({ jobDuration: 200 });
+ * const client = new SegmindClient({ apiKey: 'test', baseURL: server.url });
+ * const image = await client.runSync('flux-schnell', { prompt: 'a tiger', width: 512, height: 512 });
+ * await server.close();
+ */
+export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const queueTime = options.queueTime ?? 100;
+  const retention = options.retention ?? 3_600_000;
+  const cost = options.cost ?? 0.008;
+  let credits = options.credits ?? 100;
+  const jobs = new Map<string, MockJob>();
+  const outputs = new Map<string, Buffer>();
+  let faults: Array<Fault & { left: number }> = [];
+  let base = '';
+
+  const duration = (params: Record<string, unknown>) =>
+    typeof options.jobDuration === 'function' ? options.jobDuration(params) : (options.jobDuration ?? 400);
+
+  function takeFault(method: string, path: string) {
+    const fault = faults.find((f) => {
+      const m = f.match;
+      if (m?.method && m.method !== method) return false;
+      if (m?.path instanceof RegExp) return m.path.test(path);
+      return !m?.path || path.startsWith(m.path);
+    });
+    if (fault && --fault.left <= 0) faults = faults.filter((f) => f !== fault);
+    return fault;
+  }
+
+  function image(model: string, params: Record<string, unknown>) {
+    const size =
+      model === 'fast-flux-schnell'
+        ? sizeForAspectRatio(typeof params.aspect_ratio === 'string' ? params.aspect_ratio : '1:1')
+        : { width: Number(params.width ?? 1024), height: Number(params.height ?? 1024) };
+    const seed = Number(params.seed ?? (model === 'fast-flux-schnell' ? 1184522 : 123456789));
+    return { png: renderPng(size.width, size.height, `${String(params.prompt)}\u0000${seed}`), seed };
+  }
+
+  /** Up-front checks as the real API does them: key, content type, JSON, a prompt. */
+  function admit(req: RecordedRequest): Response | Record<string, unknown> {
+    const key = req.headers['x-api-key'];
+    if (!key || (options.apiKey !== undefined && key !== options.apiKey)) {
+      return json({ error: 'Missing Authorization or x-api-key in header' }, 401);
+    }
+    if (!req.headers['content-type']?.includes('application/json')) {
+      return new Response('Invalid content type', { status: 406 });
+    }
+    const params = req.json;
+    if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+      return json({ error: 'Request body must be a JSON object' }, 400);
+    }
+    const p = params as Record<string, unknown>;
+    if (typeof p.prompt !== 'string' || !p.prompt) return json({ error: 'prompt is required' }, 400);
+    return p;
+  }
+
+  /** Checks that reach the model only after queueing: a reason, or undefined when valid. */
+  function modelFailure(model: string, params: Record<string, unknown>): string | undefined {
+    const schema = MODEL_SCHEMAS[model as KnownModel];
+    // The real API ignores unknown keys, so the fake does too.
+    const parsed = schema.strip().safeParse(params);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return `Invalid value for ${issue.path.join('.')}: ${issue.message}`;
+    }
+    return options.failWhen?.(params);
+  }
+
+  function stateOf(job: MockJob, now = Date.now()): 'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'FAILED' {
+    if (now < job.startsAt) return 'QUEUED';
+    if (now < job.endsAt) return 'PROCESSING';
+    return job.failure ? 'FAILED' : 'COMPLETED';
+  }
+
+  function statusBody(job: MockJob) {
+    const state = stateOf(job);
+    const metrics = state === 'COMPLETED' || state === 'FAILED' ? { inference_time: (job.endsAt - job.startsAt) / 1000 } : {};
+    if (state === 'FAILED') return json({ status: 'FAILED', error: job.failure, metrics, request_id: job.id }, 422);
+    if (state === 'COMPLETED') return json({ status: 'COMPLETED', request_id: job.id, metrics });
+    return json({ status: state, request_id: job.id, ...jobUrls(job.id), metrics });
+  }
+
+  function jobUrls(id: string) {
+    return {
+      poll_url: `${base}/v1/requests/${id}`,
+      status_url: `${base}/v2/requests/${id}/status`,
+      response_url: `${base}/v2/requests/${id}`,
+    };
+  }
+
+  function findJob(id: string): MockJob | Response {
+    const job = jobs.get(id);
+    if (!job || Date.now() >= job.expiresAt) {
+      jobs.delete(id);
+      return json({ error: `Request ${id} not found` }, 404);
+    }
+    return job;
+  }
+
+  async function route(request: Request, req: RecordedRequest): Promise<Response | undefined> {
+    const { pathname } = new URL(request.url);
+    const method = req.method;
+    const fault = takeFault(method, pathname);
+    if (fault) {
+      if ('stall' in fault) return new Promise<Response>(() => {});
+      if ('reset' in fault) return Response.error();
+      if ('delay' in fault) await new Promise((r) => setTimeout(r, fault.delay));
+      else {
+        const body = typeof fault.body === 'string' ? fault.body : JSON.stringify(fault.body ?? { error: 'injected fault' });
+        const type = typeof fault.body === 'string' ? 'text/plain' : 'application/json';
+        return new Response(body, { status: fault.status, headers: { 'content-type': type, ...fault.headers } });
+      }
+    }
+
+    let match = /^\/v1\/([\w.-]+)$/.exec(pathname);
+    if (match && method === 'POST' && match[1] !== 'requests') return sync(match[1]!, req);
+    match = /^\/v2\/([\w.-]+)$/.exec(pathname);
+    if (match && method === 'POST') return submit(match[1]!, req);
+    match = /^\/v2\/requests\/([\w-]+)\/status$/.exec(pathname);
+    if (match && method === 'GET') {
+      const job = findJob(match[1]!);
+      return job instanceof Response ? job : statusBody(job);
+    }
+    match = /^\/v[12]\/requests\/([\w-]+)$/.exec(pathname);
+    if (match && method === 'GET') {
+      const job = findJob(match[1]!);
+      if (job instanceof Response) return job;
+      const state = stateOf(job);
+      if (state !== 'COMPLETED') return statusBody(job);
+      const metrics = { inference_time: (job.endsAt - job.startsAt) / 1000 };
+      const png = outputFor(job);
+      const output = job.params.base64 === true ? png.toString('base64') : `${base}/outputs/${job.id}.png`;
+      return json({ status: 'COMPLETED', error: null, request_id: job.id, metrics, output });
+    }
+    match = /^\/outputs\/([\w-]+)\.png$/.exec(pathname);
+    if (match && method === 'GET') {
+      const job = jobs.get(match[1]!);
+      if (!job || stateOf(job) !== 'COMPLETED') return json({ error: 'Not found' }, 404);
+      return new Response(outputFor(job), { headers: { 'content-type': 'image/png' } });
+    }
+    return json({ error: `No route for ${method} ${pathname}` }, method === 'POST' ? 404 : 405);
+  }
+
+  function outputFor(job: MockJob): Buffer {
+    let png = outputs.get(job.id);
+    if (!png) {
+      png = image(job.model, job.params).png;
+      outputs.set(job.id, png);
+    }
+    return png;
+  }
+
+  async function sync(model: string, req: RecordedRequest): Promise<Response> {
+    const admitted = admit(req);
+    if (admitted instanceof Response) return admitted;
+    if (!(model in MODEL_SCHEMAS)) return json({ error: `Model ${model} not found` }, 404);
+    if (options.latency) await new Promise((r) => setTimeout(r, options.latency));
+    const failure = modelFailure(model, admitted);
+    if (failure) return json({ error: failure }, 500);
+    if (credits < cost) return json({ error: 'Insufficient credits' }, 406);
+    credits = Math.round((credits - cost) * 1e6) / 1e6;
+    const started = Date.now();
+    const { png, seed } = image(model, admitted);
+    const headers = {
+      'x-request-id': randomUUID(),
+      'x-remaining-credits': String(credits),
+      'x-cost': String(cost),
+      'x-seed-value': String(seed),
+      'x-generation-time': String((Date.now() - started) / 1000),
+    };
+    if (admitted.base64 === true) return json({ image: png.toString('base64') }, 200, headers);
+    return new Response(png, { headers: { 'content-type': 'image/png', ...headers } });
+  }
+
+  function submit(model: string, req: RecordedRequest): Response {
+    const admitted = admit(req);
+    if (admitted instanceof Response) return admitted;
+    if (!(model in MODEL_SCHEMAS)) return json({ error: `Model ${model} not found` }, 404);
+    if (credits < cost) return json({ error: 'Insufficient credits' }, 406);
+    credits = Math.round((credits - cost) * 1e6) / 1e6;
+    const now = Date.now();
+    const id = randomUUID();
+    const startsAt = now + queueTime;
+    const job: MockJob = {
+      id,
+      model,
+      params: admitted,
+      submittedAt: now,
+      startsAt,
+      endsAt: startsAt + duration(admitted),
+      expiresAt: now + retention,
+      failure: modelFailure(model, admitted),
+    };
+    jobs.set(id, job);
+    return json({ request_id: id, status: 'QUEUED', ...jobUrls(id) });
+  }
+
+  const server: FetchServer = await startFetchServer(route, options.port);
+  base = server.url;
+  return {
+    url: server.url,
+    requests: server.requests,
+    jobs,
+    connections: server.connections,
+    resetConnections: server.resetConnections,
+    inject: (fault) => {
+      faults.push({ ...fault, left: fault.times ?? 1 });
+    },
+    reset: () => {
+      server.requests.length = 0;
+      faults = [];
+      jobs.clear();
+      outputs.clear();
+    },
+    close: server.close,
+  };
+}

@@ -1,0 +1,127 @@
+import { inspect } from 'node:util';
+import { HttpResponse, http } from 'msw';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SegmindClient, SegmindError } from '../src/index.js';
+import { runScript } from './support/child.js';
+import { API_KEY, client, JPEG } from './support/fixtures.js';
+import { type MswServer, serveHandlers } from './support/msw-server.js';
+
+let server: MswServer;
+beforeAll(async () => {
+  server = await serveHandlers(
+    http.post(
+      '*/v1/flux-schnell',
+      () => new HttpResponse(JPEG, { headers: { 'content-type': 'image/jpeg' } }),
+    ),
+  );
+});
+afterAll(() => server.close());
+afterEach(() => {
+  server.reset();
+  vi.unstubAllEnvs();
+});
+
+describe('SegmindClient construction', () => {
+  it('fails at construction, naming the variable, when no key is found', () => {
+    vi.stubEnv('SEGMIND_API_KEY', '');
+    expect(() => new SegmindClient()).toThrow(SegmindError);
+    expect(() => new SegmindClient()).toThrow(/SEGMIND_API_KEY/);
+  });
+
+  it('reads the key, base URL and log level from the environment', async () => {
+    vi.stubEnv('SEGMIND_API_KEY', API_KEY);
+    vi.stubEnv('SEGMIND_BASE_URL', server.url);
+    vi.stubEnv('SEGMIND_LOG', 'debug');
+    const c = new SegmindClient();
+    expect(c.baseURL).toBe(`${server.url}/`);
+    expect(c.toJSON().logLevel).toBe('debug');
+    await c.withOptions({ logLevel: 'off' }).runSync('flux-schnell', { prompt: 'x' });
+    expect(server.requests[0]?.headers['x-api-key']).toBe(API_KEY);
+  });
+
+  it('options win over the environment', () => {
+    vi.stubEnv('SEGMIND_BASE_URL', 'https://env.example.com');
+    const c = new SegmindClient({ apiKey: 'k', baseURL: 'https://option.example.com' });
+    expect(c.baseURL).toBe('https://option.example.com/');
+  });
+
+  it('defaults to the public API and documented values', () => {
+    vi.stubEnv('SEGMIND_BASE_URL', undefined as unknown as string);
+    const c = new SegmindClient({ apiKey: 'k' });
+    expect(c.toJSON()).toMatchObject({
+      baseURL: 'https://api.segmind.com/',
+      timeout: 120_000,
+      maxRetries: 2,
+      pollInterval: 1_000,
+      waitTimeout: 600_000,
+      validate: true,
+      logLevel: 'warn',
+    });
+  });
+
+  it.each(['http://api.segmind.com', 'http://10.0.0.1:8080', 'ftp://localhost'])(
+    'refuses non-https %s',
+    (url) => {
+      expect(() => new SegmindClient({ apiKey: 'k', baseURL: url })).toThrow(/https/);
+    },
+  );
+
+  it.each(['http://localhost:3000', 'http://127.0.0.1:1', 'http://127.9.8.7', 'http://[::1]:8080'])(
+    'allows plain http on loopback %s',
+    (url) => {
+      expect(() => new SegmindClient({ apiKey: 'k', baseURL: url })).not.toThrow();
+    },
+  );
+
+  it('rejects nonsense option values with a clear error', () => {
+    expect(() => new SegmindClient({ apiKey: 'k', timeout: -1 })).toThrow(/timeout must be a positive/);
+    expect(() => new SegmindClient({ apiKey: 'k', maxRetries: 1.5 })).toThrow(/maxRetries/);
+    expect(() => new SegmindClient({ apiKey: 'k', baseURL: 'not a url' })).toThrow(/baseURL/);
+  });
+
+  it('never shows the key in inspect or JSON', () => {
+    const c = new SegmindClient({ apiKey: API_KEY });
+    expect(inspect(c, { depth: 10, showHidden: true })).not.toContain(API_KEY);
+    expect(JSON.stringify(c)).not.toContain(API_KEY);
+    expect(JSON.stringify(c.withOptions({ timeout: 5 }))).not.toContain(API_KEY);
+  });
+});
+
+describe('withOptions and close', () => {
+  it('returns a configured copy that shares the connection pool', async () => {
+    const base = client(server.url);
+    const copy = base.withOptions({ timeout: 5_000, defaultHeaders: { 'x-copy': '1' } });
+    expect(copy.timeout).toBe(5_000);
+    expect(base.timeout).toBe(120_000);
+    const before = server.connections();
+    await base.runSync('flux-schnell', { prompt: 'x' });
+    await copy.runSync('flux-schnell', { prompt: 'y' });
+    await base.runSync('flux-schnell', { prompt: 'z' });
+    expect(server.connections() - before).toBeLessThanOrEqual(2);
+    expect(server.requests[1]?.headers['x-copy']).toBe('1');
+    expect(server.requests[1]?.headers['x-api-key']).toBe(API_KEY);
+    await base.close();
+  });
+
+  it('close() is idempotent and later calls fail with a typed error', async () => {
+    const c = client(server.url);
+    await c.runSync('flux-schnell', { prompt: 'x' });
+    await c.close();
+    await c.close();
+    await expect(c.runSync('flux-schnell', { prompt: 'x' })).rejects.toBeInstanceOf(SegmindError);
+  });
+
+  it('lets the process exit without close() after a call', async () => {
+    const script = `
+      import { SegmindClient } from './src/index.ts';
+      const c = new SegmindClient({ apiKey: 'k', baseURL: process.argv[1], logLevel: 'off' });
+      const image = await c.runSync('flux-schnell', { prompt: 'x' });
+      console.log('bytes', image.data.length);
+    `;
+    const child = await runScript(script, [server.url]);
+    expect(child.stdout.trim()).toBe(`bytes ${JPEG.length}`);
+    expect(child.code).toBe(0);
+    // The Agent keeps idle sockets for 30 s; exiting well before shows none of them holds the process.
+    expect(child.ms).toBeLessThan(10_000);
+  });
+});
