@@ -29,7 +29,7 @@ function parseUrl(url: string | URL): URL {
 }
 
 /** Fetches an output URL into memory. */
-export function download(core: Core, url: string | URL, options?: RequestOptions): Promise<ImageResult> {
+export async function download(core: Core, url: string | URL, options?: RequestOptions): Promise<ImageResult> {
   const target = parseUrl(url);
   const settings = callSettings(core.options, options);
   return core.call(
@@ -47,7 +47,7 @@ export function download(core: Core, url: string | URL, options?: RequestOptions
  * Streams an output URL to `path` through a temporary file in the same folder, renamed into place
  * when complete: memory stays flat for any size, and a failed download leaves nothing behind.
  */
-export function downloadToFile(
+export async function downloadToFile(
   core: Core,
   url: string | URL,
   path: string,
