@@ -11,7 +11,10 @@ try {
   execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, stdio: 'inherit' });
   const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
   writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'smoke', private: true, type: 'module' }));
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', `./${tarball}`], { cwd: work, stdio: 'inherit' });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', `./${tarball}`], {
+    cwd: work,
+    stdio: 'inherit',
+  });
   writeFileSync(
     join(work, 'check.mjs'),
     `

@@ -29,7 +29,11 @@ function parseUrl(url: string | URL): URL {
 }
 
 /** Fetches an output URL into memory. */
-export async function download(core: Core, url: string | URL, options?: RequestOptions): Promise<ImageResult> {
+export async function download(
+  core: Core,
+  url: string | URL,
+  options?: RequestOptions,
+): Promise<ImageResult> {
   const target = parseUrl(url);
   const settings = callSettings(core.options, options);
   return core.call(

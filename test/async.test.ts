@@ -18,7 +18,9 @@ let server: MswServer;
 let foreign: MswServer;
 beforeAll(async () => {
   server = await serveHandlers();
-  foreign = await serveHandlers(http.all('*', () => HttpResponse.json({ status: 'COMPLETED', output: 'evil' })));
+  foreign = await serveHandlers(
+    http.all('*', () => HttpResponse.json({ status: 'COMPLETED', output: 'evil' })),
+  );
 });
 afterAll(async () => {
   await server.close();
@@ -34,7 +36,10 @@ const fastPolls = { interval: 100 };
 describe('submitAsync', () => {
   it('POSTs the parameters to /v2/{model} and returns a job with its request id', async () => {
     server.use(...scriptedJob({ id: 'job-a', steps: ['QUEUED'] }));
-    const job = await client(server.url).submitAsync('fast-flux-schnell', { prompt: 'car', aspect_ratio: '16:9' });
+    const job = await client(server.url).submitAsync('fast-flux-schnell', {
+      prompt: 'car',
+      aspect_ratio: '16:9',
+    });
     expect(job.requestId).toBe('job-a');
     expect(job.model).toBe('fast-flux-schnell');
     expect(server.requests).toHaveLength(1);
@@ -62,7 +67,9 @@ describe('submitAsync', () => {
           : HttpResponse.json({ request_id: 'job-r' }),
       ),
     );
-    expect((await client(server.url).submitAsync('fast-flux-schnell', { prompt: 'x' })).requestId).toBe('job-r');
+    expect((await client(server.url).submitAsync('fast-flux-schnell', { prompt: 'x' })).requestId).toBe(
+      'job-r',
+    );
     expect(server.requests).toHaveLength(2);
 
     server.reset();
@@ -89,7 +96,9 @@ describe('status and result', () => {
 
   it('throws NotFoundError for an unknown or expired job', async () => {
     server.use(
-      http.get('*/v2/requests/gone/status', () => HttpResponse.json({ error: 'Request gone not found' }, { status: 404 })),
+      http.get('*/v2/requests/gone/status', () =>
+        HttpResponse.json({ error: 'Request gone not found' }, { status: 404 }),
+      ),
     );
     const err = await client(server.url)
       .job('gone')
@@ -126,7 +135,9 @@ describe('status and result', () => {
 
   it('a FAILED body is final whatever the HTTP code', async () => {
     server.use(
-      http.get('*/v2/requests/job-g', () => HttpResponse.json({ status: 'FAILED', error: 'oom', request_id: 'job-g' })),
+      http.get('*/v2/requests/job-g', () =>
+        HttpResponse.json({ status: 'FAILED', error: 'oom', request_id: 'job-g' }),
+      ),
     );
     await expect(client(server.url).job('job-g').result()).rejects.toBeInstanceOf(InferenceFailedError);
   });
@@ -266,7 +277,9 @@ describe('wait', () => {
       http.get('*/v2/requests/job-2s/status', () =>
         HttpResponse.json({ status: Date.now() >= done ? 'COMPLETED' : 'PROCESSING', request_id: 'job-2s' }),
       ),
-      http.get('*/v2/requests/job-2s', () => HttpResponse.json({ status: 'COMPLETED', output: 'u', metrics: {} })),
+      http.get('*/v2/requests/job-2s', () =>
+        HttpResponse.json({ status: 'COMPLETED', output: 'u', metrics: {} }),
+      ),
     );
     await client(server.url).run('fast-flux-schnell', { prompt: 'x' });
     expect(polls(server.requests, 'job-2s').length).toBeLessThanOrEqual(5);
@@ -302,12 +315,20 @@ describe('origins', () => {
           response_url: `${new URL(request.url).origin}/custom/result/job-p`,
         }),
       ),
-      http.get('*/custom/status/job-p', () => HttpResponse.json({ status: 'COMPLETED', request_id: 'job-p' })),
-      http.get('*/custom/result/job-p', () => HttpResponse.json({ status: 'COMPLETED', output: 'o', metrics: {} })),
+      http.get('*/custom/status/job-p', () =>
+        HttpResponse.json({ status: 'COMPLETED', request_id: 'job-p' }),
+      ),
+      http.get('*/custom/result/job-p', () =>
+        HttpResponse.json({ status: 'COMPLETED', output: 'o', metrics: {} }),
+      ),
     );
     const job = await client(server.url).submitAsync('fast-flux-schnell', { prompt: 'x' });
     await job.wait();
-    expect(server.requests.map((r) => r.path)).toEqual(['/v2/fast-flux-schnell', '/custom/status/job-p', '/custom/result/job-p']);
+    expect(server.requests.map((r) => r.path)).toEqual([
+      '/v2/fast-flux-schnell',
+      '/custom/status/job-p',
+      '/custom/result/job-p',
+    ]);
   });
 });
 

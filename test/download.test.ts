@@ -37,7 +37,9 @@ function halfBody(total: number) {
         controller.enqueue(new Uint8Array(1024));
       },
     });
-    return new HttpResponse(stream, { headers: { 'content-type': 'image/png', 'content-length': String(total) } });
+    return new HttpResponse(stream, {
+      headers: { 'content-type': 'image/png', 'content-length': String(total) },
+    });
   };
 }
 
@@ -64,7 +66,9 @@ describe('download', () => {
     let n = 0;
     cdn.use(
       http.get('*/flaky.jpg', () =>
-        n++ === 0 ? new HttpResponse(null, { status: 503, headers: { 'retry-after': '0' } }) : new HttpResponse(JPEG),
+        n++ === 0
+          ? new HttpResponse(null, { status: 503, headers: { 'retry-after': '0' } })
+          : new HttpResponse(JPEG),
       ),
     );
     expect((await client(api.url).download(`${cdn.url}/flaky.jpg`)).contentType).toBe('image/jpeg');
@@ -148,10 +152,17 @@ describe('downloadToFile', () => {
 describe('one-liners and resuming in another process', () => {
   it('run, runSync and submitAsync use a default client from the environment, and a job resumes from JSON', async () => {
     api.use(
-      http.post('*/v1/flux-schnell', () => new HttpResponse(JPEG, { headers: { 'content-type': 'image/jpeg' } })),
+      http.post(
+        '*/v1/flux-schnell',
+        () => new HttpResponse(JPEG, { headers: { 'content-type': 'image/jpeg' } }),
+      ),
       http.post('*/v2/:model', () => HttpResponse.json({ request_id: 'job-env' })),
-      http.get('*/v2/requests/job-env/status', () => HttpResponse.json({ status: 'COMPLETED', request_id: 'job-env' })),
-      http.get('*/v2/requests/job-env', () => HttpResponse.json({ status: 'COMPLETED', output: 'u', metrics: {} })),
+      http.get('*/v2/requests/job-env/status', () =>
+        HttpResponse.json({ status: 'COMPLETED', request_id: 'job-env' }),
+      ),
+      http.get('*/v2/requests/job-env', () =>
+        HttpResponse.json({ status: 'COMPLETED', output: 'u', metrics: {} }),
+      ),
     );
     const script = `
       import { run, runSync, submitAsync, SegmindClient } from './src/index.ts';

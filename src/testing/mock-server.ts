@@ -161,8 +161,12 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
 
   function statusBody(job: MockJob) {
     const state = stateOf(job);
-    const metrics = state === 'COMPLETED' || state === 'FAILED' ? { inference_time: (job.endsAt - job.startsAt) / 1000 } : {};
-    if (state === 'FAILED') return json({ status: 'FAILED', error: job.failure, metrics, request_id: job.id }, 422);
+    const metrics =
+      state === 'COMPLETED' || state === 'FAILED'
+        ? { inference_time: (job.endsAt - job.startsAt) / 1000 }
+        : {};
+    if (state === 'FAILED')
+      return json({ status: 'FAILED', error: job.failure, metrics, request_id: job.id }, 422);
     if (state === 'COMPLETED') return json({ status: 'COMPLETED', request_id: job.id, metrics });
     return json({ status: state, request_id: job.id, ...jobUrls(job.id), metrics });
   }
@@ -193,9 +197,15 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       if ('reset' in fault) return Response.error();
       if ('delay' in fault) await new Promise((r) => setTimeout(r, fault.delay));
       else {
-        const body = typeof fault.body === 'string' ? fault.body : JSON.stringify(fault.body ?? { error: 'injected fault' });
+        const body =
+          typeof fault.body === 'string'
+            ? fault.body
+            : JSON.stringify(fault.body ?? { error: 'injected fault' });
         const type = typeof fault.body === 'string' ? 'text/plain' : 'application/json';
-        return new Response(body, { status: fault.status, headers: { 'content-type': type, ...fault.headers } });
+        return new Response(body, {
+          status: fault.status,
+          headers: { 'content-type': type, ...fault.headers },
+        });
       }
     }
 

@@ -35,7 +35,12 @@ export function scriptedJob(job: ScriptedJob) {
       if (typeof current === 'function') return current();
       if (current === 'FAILED') {
         return HttpResponse.json(
-          { status: 'FAILED', error: 'content blocked', metrics: { inference_time: 0.4 }, request_id: job.id },
+          {
+            status: 'FAILED',
+            error: 'content blocked',
+            metrics: { inference_time: 0.4 },
+            request_id: job.id,
+          },
           { status: 422 },
         );
       }
@@ -54,6 +59,6 @@ export function scriptedJob(job: ScriptedJob) {
 }
 
 /** Status polls of a job in a recorded request log. */
-export function polls(requests: Array<{ method: string; path: string }>, id: string) {
+export function polls<R extends { method: string; path: string }>(requests: R[], id: string): R[] {
   return requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/v2/requests/${id}/status`));
 }

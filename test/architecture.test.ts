@@ -1,0 +1,35 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { VERSION } from '../src/index.js';
+
+const srcDir = new URL('../src/', import.meta.url).pathname;
+const sdkFiles = readdirSync(srcDir).filter((f) => f.endsWith('.ts'));
+const read = (file: string) => readFileSync(join(srcDir, file), 'utf8');
+
+describe('architecture', () => {
+  it('VERSION matches package.json', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(VERSION).toBe(pkg.version);
+  });
+
+  it('exactly one module does network I/O', () => {
+    const networked = sdkFiles.filter((f) =>
+      /import\s+\{[^}]*\b(request|fetch|stream)\b[^}]*\}\s+from\s+'undici'/.test(read(f)),
+    );
+    expect(networked).toEqual(['transport.ts']);
+    const valueImports = sdkFiles.filter((f) => /^import\s+(?!type\b)[^;]*from\s+'undici'/m.test(read(f)));
+    expect(valueImports).toEqual(['transport.ts']);
+    for (const f of sdkFiles) expect(read(f)).not.toMatch(/\bfetch\(|node:http'|node:net'/);
+  });
+
+  it('the main entry never imports segmind/testing', () => {
+    for (const f of sdkFiles) expect(read(f), f).not.toMatch(/from '\.\/testing/);
+  });
+
+  it('runtime dependencies are undici, zod and p-retry only', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['p-retry', 'undici', 'zod']);
+    expect(pkg.peerDependencies).toBeUndefined();
+  });
+});
