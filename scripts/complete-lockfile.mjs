@@ -20,11 +20,25 @@ for (const [path, entry] of Object.entries(packages)) {
     const os = OSES.find((o) => base.includes(o));
     const cpu = CPUS.find((c) => new RegExp(`-${c}(-|$)`).test(base));
     if (!os || !cpu) throw new Error(`cannot tell the platform of ${name} (optional dependency of ${path})`);
-    const libc = base.includes('musl') ? ['musl'] : os === 'linux' && base.includes('gnu') ? ['glibc'] : undefined;
-    packages[key] = { version, cpu: [cpu], dev: entry.dev, license: entry.license, optional: true, os: [os], libc };
+    const libc = base.includes('musl')
+      ? ['musl']
+      : os === 'linux' && base.includes('gnu')
+        ? ['glibc']
+        : undefined;
+    packages[key] = {
+      version,
+      cpu: [cpu],
+      dev: entry.dev,
+      license: entry.license,
+      optional: true,
+      os: [os],
+      libc,
+    };
     added++;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1)));
+lock.packages = Object.fromEntries(
+  Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1)),
+);
 writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`complete-lockfile: added ${added} optional platform packages`);
