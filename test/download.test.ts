@@ -111,7 +111,7 @@ describe('downloadToFile', () => {
   });
 
   it('keeps memory flat for a large download (measured in a child process)', async () => {
-    const size = 160 * 1024 * 1024;
+    const size = 256 * 1024 * 1024;
     cdn.use(
       http.get('*/large.bin', () => {
         let sent = 0;
@@ -144,8 +144,9 @@ describe('downloadToFile', () => {
     const child = await runScript(script, [`${cdn.url}/large.bin`, path, `${cdn.url}/img.jpg`], 60_000);
     const { size: written, growth } = JSON.parse(child.stdout) as { size: number; growth: number };
     expect(written).toBe(size);
-    // Buffering would grow by the whole size; streaming stays at undici's and the GC's working set.
-    expect(growth).toBeLessThan(size / 3);
+    // Buffering would grow by the whole size. Streaming stays near V8's 64 MiB allowance for
+    // garbage socket buffers before it collects them (see BENCHMARKS.md for the measured figure).
+    expect(growth).toBeLessThan(96 * 1024 * 1024);
   }, 60_000);
 });
 
