@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import type { Agent } from 'undici';
 import { Core } from './core.js';
-import { decodeSyncOutput, type SyncOutput } from './decode-output.js';
+import { readSyncOutput, type SyncOutput } from './decode-output.js';
 import { type DownloadedFile, download, downloadToFile } from './download.js';
 import { APIError, isRecord, SegmindError } from './errors.js';
 import { ImageResult } from './image-result.js';
@@ -20,6 +20,9 @@ import type { KnownModel, ParamsFor } from './params.js';
 import { DurationStats } from './poll-schedule.js';
 import { createAgent } from './transport.js';
 import { toRequestBody } from './validate.js';
+
+// withOptions() hands its Agent (and the timeout it was built with) to the copy's constructor.
+const sharedAgents = new WeakMap<ClientOptions, { agent: Agent; timeout: number }>();
 
 /** A model slug: the typed ones are suggested, any other is accepted untyped. */
 export type ModelSlug = KnownModel | (string & {});
@@ -50,9 +53,15 @@ export class SegmindClient {
   constructor(options: ClientOptions = {}) {
     const resolved = resolveClientOptions(options);
     this.#init = { ...options };
-    this.#agent = resolved.dispatcher ? undefined : createAgent();
     const log = createLogger(resolved.logLevel, resolved.logger, resolved.apiKey);
-    this.#core = new Core(resolved, resolved.dispatcher ?? this.#agent!, log);
+    const shared = sharedAgents.get(options);
+    if (resolved.dispatcher && !shared) {
+      this.#core = new Core(resolved, resolved.dispatcher, log);
+    } else {
+      this.#agent = shared?.agent ?? createAgent(resolved.timeout);
+      const agentTimeout = shared?.timeout ?? resolved.timeout;
+      this.#core = new Core(resolved, this.#agent, log, agentTimeout);
+    }
   }
 
   /** The API's base URL, e.g. `https://api.segmind.com/`. */
@@ -82,13 +91,12 @@ export class SegmindClient {
    * const patient = client.withOptions({ timeout: 300_000, maxRetries: 5 });
    */
   withOptions(options: ClientOptions): SegmindClient {
-    const copy = new SegmindClient({
-      ...this.#init,
-      apiKey: this.#core.options.apiKey,
-      dispatcher: this.#core.dispatcher,
-      ...options,
-    });
-    if (!options.dispatcher) copy.#agent = this.#agent;
+    const init: ClientOptions = { ...this.#init, apiKey: this.#core.options.apiKey, ...options };
+    if (!options.dispatcher) {
+      if (this.#agent) sharedAgents.set(init, { agent: this.#agent, timeout: this.#core.dispatcherTimeout! });
+      else init.dispatcher = this.#core.dispatcher;
+    }
+    const copy = new SegmindClient(init);
     copy.#stats = this.#stats;
     return copy;
   }
@@ -124,7 +132,7 @@ export class SegmindClient {
         billable: true,
         settings,
       },
-      async (res) => decodeSyncOutput(await res.bytes(), res.headers),
+      (res) => readSyncOutput(res),
     );
     if (isImageModel(model) && !(output instanceof ImageResult)) {
       throw new APIError({

@@ -35,11 +35,14 @@ export class Core {
   readonly options: ResolvedOptions;
   readonly dispatcher: Dispatcher;
   readonly log: SdkLogger;
+  /** The header/body limit the dispatcher was built with (the client's own Agent), if known. */
+  readonly dispatcherTimeout: number | undefined;
 
-  constructor(options: ResolvedOptions, dispatcher: Dispatcher, log: SdkLogger) {
+  constructor(options: ResolvedOptions, dispatcher: Dispatcher, log: SdkLogger, dispatcherTimeout?: number) {
     this.options = options;
     this.dispatcher = dispatcher;
     this.log = log;
+    this.dispatcherTimeout = dispatcherTimeout;
   }
 
   /** An absolute URL for a path under `baseURL`. */
@@ -88,6 +91,7 @@ export class Core {
             headers: this.headersFor(url, settings),
             body: spec.body,
             timeout: settings.timeout,
+            dispatcherTimeout: this.dispatcherTimeout,
             signal: settings.signal,
             billable: spec.billable,
           });

@@ -164,9 +164,9 @@ export class Job {
       }
       if (poll.kind === 'failed') throw poll.error;
       if (status.status === 'COMPLETED') {
-        // Done somewhere between the last pending check and this one: record the midpoint.
+        // It ended between the last pending check and this one.
         if (this.#submittedAt !== undefined && model) {
-          this.#ctx.stats.record(model, (lastPendingAt + Date.now()) / 2 - origin);
+          this.#ctx.stats.record(model, lastPendingAt - origin, Date.now() - origin);
         }
         return inTime((timeout) => this.result(pollOptions(timeout)));
       }

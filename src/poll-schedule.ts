@@ -30,12 +30,16 @@ export const MIN_SAMPLES = 3;
  * it usually ends.
  */
 export class DurationStats {
-  readonly #samples = new Map<string, number[]>();
+  readonly #samples = new Map<string, Array<{ mid: number; width: number }>>();
 
-  record(model: string, ms: number): void {
-    if (!(ms >= 0) || !Number.isFinite(ms)) return;
+  /**
+   * Records that a job of `model` ended between `after` ms (its last pending check) and `before` ms
+   * (the check that saw it done), both counted from submit.
+   */
+  record(model: string, after: number, before: number): void {
+    if (!(after >= 0 && before >= after) || !Number.isFinite(before)) return;
     const list = this.#samples.get(model) ?? [];
-    list.push(ms);
+    list.push({ mid: (after + before) / 2, width: before - after });
     if (list.length > DURATION_SAMPLES) list.shift();
     this.#samples.set(model, list);
   }
@@ -44,7 +48,9 @@ export class DurationStats {
   window(model: string): [number, number] | undefined {
     const list = this.#samples.get(model);
     if (!list || list.length < MIN_SAMPLES) return undefined;
-    const sorted = [...list].sort((a, b) => a - b);
+    // Samples pinned down by dense checks beat the coarse ones from before the model was known.
+    const precise = list.filter((s) => s.width <= Math.max(400, 0.2 * s.mid));
+    const sorted = (precise.length >= MIN_SAMPLES ? precise : list).map((s) => s.mid).sort((a, b) => a - b);
     const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))]!;
     return [at(0.1), at(0.9)];
   }
