@@ -23,5 +23,7 @@ export default defineConfig([
     // p-retry is ESM-only; bundling it into the CommonJS build keeps `require('segmind')` working on
     // Node 20.18, which cannot require() an ES module.
     noExternal: ['p-retry', 'is-network-error'],
+    // src/lazy.ts uses import.meta.url to load undici and zod on first use.
+    shims: true,
   },
 ]);

@@ -4,7 +4,10 @@ import { ROOT, summary } from './support.js';
 
 function importTime(specifier: string): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(specifier)}); console.log(performance.now() - t);`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   return Number(out.trim());
 }
 
@@ -14,7 +17,8 @@ export function measureColdStart(runs: number) {
   importTime('openai');
   for (let i = 0; i < runs; i++) {
     // Alternate so neither always runs on a warmer machine.
-    for (const name of i % 2 ? ['openai', 'segmind'] : ['segmind', 'openai']) samples[name]!.push(importTime(name));
+    for (const name of i % 2 ? ['openai', 'segmind'] : ['segmind', 'openai'])
+      samples[name]!.push(importTime(name));
   }
   return { runs, segmind: summary(samples.segmind!), openai: summary(samples.openai!) };
 }

@@ -45,7 +45,8 @@ export async function measurePolling(
         delays.push(resolvedAt - result.bench.completed_at);
         polls.push(result.bench.polls.length);
         const at = result.bench.polls;
-        for (let i = 1; i < at.length; i++) maxPollRate = Math.max(maxPollRate, 1000 / Math.max(1, at[i]! - at[i - 1]!));
+        for (let i = 1; i < at.length; i++)
+          maxPollRate = Math.max(maxPollRate, 1000 / Math.max(1, at[i]! - at[i - 1]!));
       }
     }),
   );

@@ -17,7 +17,12 @@ function makeCalls(url: string): Record<Contender, () => Promise<number>> {
   const openai = new OpenAI({ apiKey: headers['x-api-key'], baseURL: `${url}/v1`, maxRetries: 0 });
   return {
     'undici (floor)': async () => {
-      const res = await request(`${url}/v1/flux-schnell`, { method: 'POST', body, headers, dispatcher: agent });
+      const res = await request(`${url}/v1/flux-schnell`, {
+        method: 'POST',
+        body,
+        headers,
+        dispatcher: agent,
+      });
       return (await res.body.bytes()).length;
     },
     segmind: async () => (await client.runSync('flux-schnell', params)).data.length,
@@ -60,11 +65,16 @@ export interface ThroughputResult {
 export async function measureThroughput(url: string, concurrency: number, requests: number, rounds: number) {
   const calls = makeCalls(url);
   for (const name of CONTENDERS) await drive(Math.min(200, requests), concurrency, calls[name]); // warm-up
-  const samples = Object.fromEntries(CONTENDERS.map((c) => [c, [] as number[]])) as Record<Contender, number[]>;
+  const samples = Object.fromEntries(CONTENDERS.map((c) => [c, [] as number[]])) as Record<
+    Contender,
+    number[]
+  >;
   for (let round = 0; round < rounds; round++) {
     const order = CONTENDERS.map((_, i) => CONTENDERS[(i + round) % CONTENDERS.length]!);
     for (const name of order) samples[name].push(await drive(requests, concurrency, calls[name]));
   }
-  const perContender = Object.fromEntries(CONTENDERS.map((c) => [c, summary(samples[c])])) as ThroughputResult['perContender'];
+  const perContender = Object.fromEntries(
+    CONTENDERS.map((c) => [c, summary(samples[c])]),
+  ) as ThroughputResult['perContender'];
   return { concurrency, requests, rounds, perContender } satisfies ThroughputResult;
 }

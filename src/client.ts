@@ -1,5 +1,4 @@
 import { inspect } from 'node:util';
-import type { Agent } from 'undici';
 import { Core } from './core.js';
 import { readSyncOutput, type SyncOutput } from './decode-output.js';
 import { type DownloadedFile, download, downloadToFile } from './download.js';
@@ -16,13 +15,13 @@ import {
   type ResolvedOptions,
   resolveClientOptions,
 } from './options.js';
-import type { KnownModel, ParamsFor } from './params.js';
+import { isKnownModel, type KnownModel, type ParamsFor } from './params.js';
 import { DurationStats } from './poll-schedule.js';
-import { createAgent } from './transport.js';
+import { Connections } from './transport.js';
 import { toRequestBody } from './validate.js';
 
-// withOptions() hands its Agent (and the timeout it was built with) to the copy's constructor.
-const sharedAgents = new WeakMap<ClientOptions, { agent: Agent; timeout: number }>();
+// withOptions() hands its connection pool to the copy's constructor.
+const sharedConnections = new WeakMap<ClientOptions, Connections>();
 
 /** A model slug: the typed ones are suggested, any other is accepted untyped. */
 export type ModelSlug = KnownModel | (string & {});
@@ -47,21 +46,15 @@ export interface RunOptions extends WaitOptions {
 export class SegmindClient {
   readonly #init: ClientOptions;
   readonly #core: Core;
-  #agent: Agent | undefined;
   #stats = new DurationStats();
 
   constructor(options: ClientOptions = {}) {
     const resolved = resolveClientOptions(options);
     this.#init = { ...options };
     const log = createLogger(resolved.logLevel, resolved.logger, resolved.apiKey);
-    const shared = sharedAgents.get(options);
-    if (resolved.dispatcher && !shared) {
-      this.#core = new Core(resolved, resolved.dispatcher, log);
-    } else {
-      this.#agent = shared?.agent ?? createAgent(resolved.timeout);
-      const agentTimeout = shared?.timeout ?? resolved.timeout;
-      this.#core = new Core(resolved, this.#agent, log, agentTimeout);
-    }
+    const connections =
+      sharedConnections.get(options) ?? new Connections(resolved.dispatcher, resolved.timeout);
+    this.#core = new Core(resolved, connections, log);
   }
 
   /** The API's base URL, e.g. `https://api.segmind.com/`. */
@@ -92,10 +85,7 @@ export class SegmindClient {
    */
   withOptions(options: ClientOptions): SegmindClient {
     const init: ClientOptions = { ...this.#init, apiKey: this.#core.options.apiKey, ...options };
-    if (!options.dispatcher) {
-      if (this.#agent) sharedAgents.set(init, { agent: this.#agent, timeout: this.#core.dispatcherTimeout! });
-      else init.dispatcher = this.#core.dispatcher;
-    }
+    if (!options.dispatcher) sharedConnections.set(init, this.#core.connections);
     const copy = new SegmindClient(init);
     copy.#stats = this.#stats;
     return copy;
@@ -105,10 +95,8 @@ export class SegmindClient {
    * Closes the client's own connections (shared with its `withOptions()` copies). A dispatcher you
    * passed in is left open. Not required for the process to exit.
    */
-  async close(): Promise<void> {
-    const agent = this.#agent;
-    this.#agent = undefined;
-    if (agent && !agent.closed && !agent.destroyed) await agent.close();
+  close(): Promise<void> {
+    return this.#core.connections.close();
   }
 
   /**
@@ -134,7 +122,7 @@ export class SegmindClient {
       },
       (res) => readSyncOutput(res),
     );
-    if (isImageModel(model) && !(output instanceof ImageResult)) {
+    if (isKnownModel(model) && !(output instanceof ImageResult)) {
       throw new APIError({
         status: 200,
         headers: {},
@@ -281,10 +269,6 @@ export class SegmindClient {
       submittedAt,
     );
   }
-}
-
-function isImageModel(model: string): model is KnownModel {
-  return model === 'flux-schnell' || model === 'fast-flux-schnell';
 }
 
 function checkModel(model: string): string {

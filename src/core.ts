@@ -1,9 +1,8 @@
-import type { Dispatcher } from 'undici';
 import { errorFromResponse, isSegmindError, UserAbortError } from './errors.js';
 import type { SdkLogger } from './logger.js';
 import type { CallSettings, ResolvedOptions } from './options.js';
 import { withRetries } from './retry.js';
-import { type HttpResponse, send } from './transport.js';
+import { type Connections, type HttpResponse, send } from './transport.js';
 import { VERSION } from './version.js';
 
 /** Bytes of an error body kept for `detail`; the rest is dropped with the connection. */
@@ -33,16 +32,13 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  */
 export class Core {
   readonly options: ResolvedOptions;
-  readonly dispatcher: Dispatcher;
+  readonly connections: Connections;
   readonly log: SdkLogger;
-  /** The header/body limit the dispatcher was built with (the client's own Agent), if known. */
-  readonly dispatcherTimeout: number | undefined;
 
-  constructor(options: ResolvedOptions, dispatcher: Dispatcher, log: SdkLogger, dispatcherTimeout?: number) {
+  constructor(options: ResolvedOptions, connections: Connections, log: SdkLogger) {
     this.options = options;
-    this.dispatcher = dispatcher;
+    this.connections = connections;
     this.log = log;
-    this.dispatcherTimeout = dispatcherTimeout;
   }
 
   /** An absolute URL for a path under `baseURL`. */
@@ -85,13 +81,13 @@ export class Core {
         let url = spec.url;
         let res: HttpResponse;
         for (let hops = 0; ; hops++) {
-          res = await send(this.dispatcher, {
+          res = await send(this.connections.dispatcher, {
             method: spec.method,
             url,
             headers: this.headersFor(url, settings),
             body: spec.body,
             timeout: settings.timeout,
-            dispatcherTimeout: this.dispatcherTimeout,
+            dispatcherTimeout: this.connections.timeout,
             signal: settings.signal,
             billable: spec.billable,
           });

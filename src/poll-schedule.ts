@@ -51,7 +51,7 @@ export class DurationStats {
     // Samples pinned down by dense checks beat the coarse ones from before the model was known.
     const precise = list.filter((s) => s.width <= Math.max(400, 0.2 * s.mid));
     const sorted = (precise.length >= MIN_SAMPLES ? precise : list).map((s) => s.mid).sort((a, b) => a - b);
-    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))]!;
+    const at = (q: number) => sorted[Math.round(q * (sorted.length - 1))]!;
     return [at(0.1), at(0.9)];
   }
 }

@@ -1,8 +1,18 @@
 // The only module that does network I/O. Everything above it sees `HttpResponse` and SegmindErrors.
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Agent, type Dispatcher, request } from 'undici';
-import { ConnectionError, type Headers, RequestTimeoutError, UserAbortError } from './errors.js';
+import type * as Undici from 'undici';
+import type { Agent, Dispatcher } from 'undici';
+import {
+  ConnectionError,
+  type Headers,
+  RequestTimeoutError,
+  SegmindError,
+  UserAbortError,
+} from './errors.js';
+import { lazyModule } from './lazy.js';
+
+const undici = lazyModule<typeof Undici>('undici');
 
 /** Sockets the client's own Agent opens per origin. Requests beyond it queue. */
 export const MAX_SOCKETS_PER_ORIGIN = 64;
@@ -14,14 +24,49 @@ export const KEEP_ALIVE_TIMEOUT = 30_000;
  * `timeout`, so undici's 300 s defaults never cut a long call short, and calls that keep the
  * client's timeout need no per-request timer settings (measurably cheaper in undici).
  */
-export function createAgent(timeout: number): Agent {
-  return new Agent({
+function createAgent(timeout: number): Agent {
+  return new (undici().Agent)({
     connections: MAX_SOCKETS_PER_ORIGIN,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT,
     keepAliveMaxTimeout: 10 * KEEP_ALIVE_TIMEOUT,
     headersTimeout: timeout,
     bodyTimeout: timeout,
   });
+}
+
+/**
+ * Where a client's requests go: the dispatcher the caller gave, or the client's own Agent, built on
+ * the first request and shared by its `withOptions()` copies.
+ */
+export class Connections {
+  readonly #given: Dispatcher | undefined;
+  readonly #timeout: number;
+  #agent: Agent | undefined;
+  #closed = false;
+
+  constructor(given: Dispatcher | undefined, timeout: number) {
+    this.#given = given;
+    this.#timeout = timeout;
+  }
+
+  get dispatcher(): Dispatcher {
+    if (this.#given) return this.#given;
+    if (this.#closed) throw new SegmindError('This client was closed with close(); create a new one');
+    this.#agent ??= createAgent(this.#timeout);
+    return this.#agent;
+  }
+
+  /** The header/body limit the dispatcher applies by itself: known for the own Agent only. */
+  get timeout(): number | undefined {
+    return this.#given ? undefined : this.#timeout;
+  }
+
+  /** Closes the own Agent, if one was built; a given dispatcher is left open. */
+  async close(): Promise<void> {
+    if (this.#given || this.#closed) return;
+    this.#closed = true;
+    await this.#agent?.close();
+  }
 }
 
 /** One HTTP request, as the layers above describe it. */
@@ -76,13 +121,15 @@ export async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<Ht
 
   let res: Dispatcher.ResponseData;
   try {
-    res = await request(req.url, {
+    res = await undici().request(req.url, {
       dispatcher,
       method: req.method,
       headers: req.headers,
       body: req.body ?? null,
       ...(signal ? { signal } : {}),
-      ...(req.dispatcherTimeout === req.timeout ? {} : { headersTimeout: req.timeout, bodyTimeout: req.timeout }),
+      ...(req.dispatcherTimeout === req.timeout
+        ? {}
+        : { headersTimeout: req.timeout, bodyTimeout: req.timeout }),
     });
   } catch (err) {
     return fail(err, 'send');

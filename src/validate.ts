@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { isRecord, ValidationError, type ValidationIssue } from './errors.js';
-import { type KnownModel, MODEL_SCHEMAS } from './params.js';
+import { isKnownModel, schemaFor } from './params.js';
 
 /**
  * Checks `params` for `model` and returns the JSON body to send: exactly what the caller gave, so
@@ -11,8 +11,8 @@ export function toRequestBody(model: string, params: unknown, validate: boolean)
   if (!isPlainObject(params)) {
     throw new ValidationError(model, [{ path: '', message: 'parameters must be a JSON object' }]);
   }
-  const schema = MODEL_SCHEMAS[model as KnownModel] as z.ZodObject | undefined;
-  if (validate && schema && Object.hasOwn(MODEL_SCHEMAS, model)) {
+  if (validate && isKnownModel(model)) {
+    const schema = schemaFor(model);
     const parsed = schema.safeParse(params, { reportInput: true });
     if (!parsed.success) throw new ValidationError(model, toIssues(parsed.error, Object.keys(schema.shape)));
   }

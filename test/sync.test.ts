@@ -82,6 +82,55 @@ describe('runSync', () => {
     expect(image.contentType).toBe('image/png');
   });
 
+  it('decodes a large base64 answer as it streams, with escaped slashes and keys on both sides', async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024 + 1);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7 + (i >> 9)) & 0xff;
+    big.set([0xff, 0xd8, 0xff], 0);
+    const escaped = big.toString('base64').replaceAll('/', '\\/');
+    const body = `{ "image" : "${escaped}", "nsfw": false, "seed": 5 }`;
+    server.use(
+      http.post(
+        '*/v1/stream-model',
+        () => new HttpResponse(body, { headers: { 'content-type': 'application/json' } }),
+      ),
+    );
+    const image = (await client(server.url).runSync('stream-model', { prompt: 'x' })) as ImageResult;
+    expect(image.data.length).toBe(big.length);
+    expect(Buffer.compare(image.data, big)).toBe(0);
+    expect(image.contentType).toBe('image/jpeg');
+    expect(image.extra).toEqual({ nsfw: false, seed: 5 });
+  });
+
+  it('reads a large JSON answer whose image is not the first key', async () => {
+    const big = Buffer.alloc(2 * 1024 * 1024, 9);
+    const body = JSON.stringify({ id: 'x', image: big.toString('base64') });
+    server.use(
+      http.post(
+        '*/v1/late-image',
+        () => new HttpResponse(body, { headers: { 'content-type': 'application/json' } }),
+      ),
+    );
+    const image = (await client(server.url).runSync('late-image', { prompt: 'x' })) as ImageResult;
+    expect(Buffer.compare(image.data, big)).toBe(0);
+    expect(image.extra).toEqual({ id: 'x' });
+  });
+
+  it('a truncated large JSON answer is an APIError, not a broken image', async () => {
+    const body = `{"image":"${Buffer.alloc(2 * 1024 * 1024).toString('base64')}`;
+    server.use(
+      http.post(
+        '*/v1/cut-model',
+        () => new HttpResponse(body, { headers: { 'content-type': 'application/json' } }),
+      ),
+    );
+    const err = await client(server.url)
+      .runSync('cut-model', { prompt: 'x' })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(APIError);
+    expect((err as APIError).detail).toMatch(/invalid JSON/);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('returns a non-image JSON answer of another model parsed', async () => {
     server.use(http.post('*/v1/some-llm', () => HttpResponse.json({ choices: [{ text: 'hi' }] })));
     const out = await client(server.url).runSync('some-llm', { messages: [] });

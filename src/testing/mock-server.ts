@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type KnownModel, MODEL_SCHEMAS } from '../params.js';
+import { isKnownModel, schemaFor } from '../params.js';
 import { type FetchServer, type RecordedRequest, startFetchServer } from './fetch-server.js';
 import { renderPng, sizeForAspectRatio } from './png.js';
 
@@ -143,9 +143,9 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
 
   /** Checks that reach the model only after queueing: a reason, or undefined when valid. */
   function modelFailure(model: string, params: Record<string, unknown>): string | undefined {
-    const schema = MODEL_SCHEMAS[model as KnownModel];
+    if (!isKnownModel(model)) return options.failWhen?.(params);
     // The real API ignores unknown keys, so the fake does too.
-    const parsed = schema.strip().safeParse(params);
+    const parsed = schemaFor(model).strip().safeParse(params);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       return `Invalid value for ${issue.path.join('.')}: ${issue.message}`;
@@ -250,7 +250,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   async function sync(model: string, req: RecordedRequest): Promise<Response> {
     const admitted = admit(req);
     if (admitted instanceof Response) return admitted;
-    if (!(model in MODEL_SCHEMAS)) return json({ error: `Model ${model} not found` }, 404);
+    if (!isKnownModel(model)) return json({ error: `Model ${model} not found` }, 404);
     if (options.latency) await new Promise((r) => setTimeout(r, options.latency));
     const failure = modelFailure(model, admitted);
     if (failure) return json({ error: failure }, 500);
@@ -272,7 +272,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   function submit(model: string, req: RecordedRequest): Response {
     const admitted = admit(req);
     if (admitted instanceof Response) return admitted;
-    if (!(model in MODEL_SCHEMAS)) return json({ error: `Model ${model} not found` }, 404);
+    if (!isKnownModel(model)) return json({ error: `Model ${model} not found` }, 404);
     if (credits < cost) return json({ error: 'Insufficient credits' }, 406);
     credits = Math.round((credits - cost) * 1e6) / 1e6;
     const now = Date.now();
