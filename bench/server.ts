@@ -18,6 +18,8 @@ function fakeJpeg(size: number): Buffer {
 const small = fakeJpeg(100 * KiB);
 const big = fakeJpeg(16 * MiB);
 const bigBase64 = Buffer.from(JSON.stringify({ image: big.toString('base64') }));
+const medium = fakeJpeg(2 * MiB);
+const mediumBase64 = Buffer.from(JSON.stringify({ image: medium.toString('base64') }));
 const stream = Buffer.alloc(MiB, 7);
 
 const imageHeaders = {
@@ -36,6 +38,9 @@ interface Job {
 }
 const jobs = new Map<string, Job>();
 let connections = 0;
+// Sockets that carried a request from the SDK (its user-agent), to check its connection cap.
+const sdkSockets = new WeakSet<object>();
+let sdkConnections = 0;
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -67,10 +72,22 @@ function plan(req: IncomingMessage) {
 
 const server = createServer(async (req, res) => {
   const url = req.url ?? '/';
+  if (req.headers['user-agent']?.startsWith('segmind-node/') && !sdkSockets.has(req.socket)) {
+    sdkSockets.add(req.socket);
+    sdkConnections++;
+  }
   if (req.method === 'POST') await readBody(req);
   if (req.method === 'POST' && url === '/v1/flux-schnell') {
     res.writeHead(200, { ...imageHeaders, 'content-length': small.length, 'x-request-id': randomUUID() });
     return res.end(small);
+  }
+  if (req.method === 'POST' && url === '/v1/bench-bytes-2m') {
+    res.writeHead(200, { ...imageHeaders, 'content-length': medium.length });
+    return res.end(medium);
+  }
+  if (req.method === 'POST' && url === '/v1/bench-base64-2m') {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': mediumBase64.length });
+    return res.end(mediumBase64);
   }
   if (req.method === 'POST' && url === '/v1/bench-bytes-16m') {
     res.writeHead(200, { ...imageHeaders, 'content-length': big.length });
@@ -121,7 +138,7 @@ const server = createServer(async (req, res) => {
       bench: { completed_at: job.endsAt, polls: job.polls },
     });
   }
-  if (url === '/stats') return json(res, 200, { connections, jobs: jobs.size });
+  if (url === '/stats') return json(res, 200, { connections, sdkConnections, jobs: jobs.size });
   json(res, 404, { error: 'not found' });
 });
 server.keepAliveTimeout = 60_000;

@@ -100,33 +100,48 @@ export interface HttpResponse {
   discard(): Promise<void>;
 }
 
+/**
+ * Below this `timeout` (ms) a request gets its own AbortSignal, so the limit holds to the
+ * millisecond; above it undici's coarser (about 1 s) header timer is close enough and cheaper.
+ */
+export const PRECISE_TIMEOUT_BELOW = 30_000;
+
 /** Sends a request. Rejects only with `ConnectionError`, `RequestTimeoutError` or `UserAbortError`. */
 export async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpResponse> {
   const { signal } = req;
   if (signal?.aborted) throw new UserAbortError(signal.reason);
-  // Waiting for headers is bounded by undici's headersTimeout (set to `timeout`); this timer bounds
-  // the whole exchange by ending a body still arriving when time is up. Only a caller's signal is
-  // handed to undici: an AbortSignal per request costs undici more than the request's own parsing.
+  // undici's headersTimeout (set to `timeout`) bounds the wait for headers; this timer bounds the
+  // whole exchange, ending a body still arriving when time is up. An AbortSignal costs undici more
+  // per request than parsing the answer, so one is made only for short limits or a caller's signal.
   let body: Dispatcher.ResponseData['body'] | undefined;
   let timedOut = false;
+  const controller = req.timeout < PRECISE_TIMEOUT_BELOW ? new AbortController() : undefined;
+  const forward = () => controller?.abort(signal?.reason);
+  if (controller) signal?.addEventListener('abort', forward, { once: true });
   const timer = setTimeout(() => {
     timedOut = true;
+    controller?.abort(new Error('timed out'));
     body?.destroy(new Error('timed out'));
   }, req.timeout);
   timer.unref();
-  const fail = (err: unknown, phase: 'send' | 'body'): never => {
+  const done = () => {
     clearTimeout(timer);
+    if (controller) signal?.removeEventListener('abort', forward);
+  };
+  const fail = (err: unknown, phase: 'send' | 'body'): never => {
+    done();
     throw transportError(err, req, phase, timedOut);
   };
 
   let res: Dispatcher.ResponseData;
   try {
+    const abortWith = controller?.signal ?? signal;
     res = await undici().request(req.url, {
       dispatcher,
       method: req.method,
       headers: req.headers,
       body: req.body ?? null,
-      ...(signal ? { signal } : {}),
+      ...(abortWith ? { signal: abortWith } : {}),
       ...(req.dispatcherTimeout === req.timeout
         ? {}
         : { headersTimeout: req.timeout, bodyTimeout: req.timeout }),
@@ -141,7 +156,7 @@ export async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<Ht
   const consume = async <T>(read: () => Promise<T>): Promise<T> => {
     try {
       const out = await read();
-      clearTimeout(timer);
+      done();
       return out;
     } catch (err) {
       stream.destroy();

@@ -1,0 +1,284 @@
+// `npm run bench [-- --quick] [-- --json <file>]`: the SDK against its baselines, in one run.
+// Every figure is a ratio to a baseline measured in the same run: these machines are noisy.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { fmt, ROOT, runChild, startServer, summary, table } from './support.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const jsonAt = args.indexOf('--json');
+const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
+
+interface Target {
+  section: string;
+  name: string;
+  value: number;
+  /** Human-readable target, e.g. "≥ 0.85×". */
+  target: string;
+  met: boolean;
+}
+const targets: Target[] = [];
+const figures: Record<string, unknown> = {};
+const check = (section: string, name: string, value: number, target: string, met: boolean) => {
+  targets.push({ section, name, value, target, met });
+  return met ? 'met' : 'MISSED';
+};
+const x = (n: number) => `${fmt(n, 2)}×`;
+const MiB = 1024 * 1024;
+
+console.log(`segmind bench${quick ? ' (quick smoke: small counts, targets not meaningful)' : ''}`);
+console.log(
+  `node ${process.version}, ${cpus().length} cores, ${fmt(totalmem() / 1024 ** 3, 1)} GiB, ${new Date().toISOString()}\n`,
+);
+execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+
+const { CONTENDERS, measureThroughput } = await import('./throughput.js');
+const { measurePolling } = await import('./polling.js');
+const { measureColdStart } = await import('./cold-start.js');
+const server = await startServer();
+
+try {
+  // 1. Sync call overhead.
+  const rows: string[][] = [];
+  for (const concurrency of [1, 32]) {
+    const requests = quick ? 100 : concurrency === 1 ? 600 : 3000;
+    const result = await measureThroughput(server.url, concurrency, requests, quick ? 1 : 5);
+    figures[`throughput_c${concurrency}`] = result;
+    const med = (c: (typeof CONTENDERS)[number]) => result.perContender[c].median;
+    const sdk = med('segmind');
+    for (const c of CONTENDERS) {
+      const s = result.perContender[c];
+      rows.push([
+        String(concurrency),
+        c,
+        fmt(s.median),
+        `${fmt(s.min)}–${fmt(s.max)}`,
+        x(sdk / s.median),
+        '',
+        '',
+      ]);
+    }
+    const floorOverFetch = med('undici (floor)') / med('fetch');
+    const floorOverOpenai = med('undici (floor)') / med('openai-node');
+    rows[rows.length - 4]![5] = '≥ 0.85×';
+    rows[rows.length - 4]![6] = check(
+      'sync',
+      `c=${concurrency} vs floor`,
+      sdk / med('undici (floor)'),
+      '≥ 0.85×',
+      sdk / med('undici (floor)') >= 0.85,
+    );
+    rows[rows.length - 2]![5] = `≥ 2.5× (floor: ${x(floorOverFetch)})`;
+    rows[rows.length - 2]![6] = check(
+      'sync',
+      `c=${concurrency} vs fetch`,
+      sdk / med('fetch'),
+      '≥ 2.5×',
+      sdk / med('fetch') >= 2.5,
+    );
+    rows[rows.length - 1]![5] = `≥ 3× (floor: ${x(floorOverOpenai)})`;
+    rows[rows.length - 1]![6] = check(
+      'sync',
+      `c=${concurrency} vs openai-node`,
+      sdk / med('openai-node'),
+      '≥ 3×',
+      sdk / med('openai-node') >= 3,
+    );
+  }
+  console.log('1. Sync call overhead: runSync(flux-schnell), 100 KiB image, requests/s (median of rounds)');
+  console.log(table(['conc', 'client', 'req/s', 'min–max', 'segmind ÷ this', 'target', ''], rows), '\n');
+
+  // 2. Time to image.
+  const jobs = quick ? 6 : 60;
+  const duration = quick ? 300 : 2000;
+  const [baseline, sdk] = await Promise.all([
+    measurePolling(server.url, 'fixed 1 s (Python SDK)', jobs, quick ? 3 : 6, duration),
+    measurePolling(server.url, 'segmind default', jobs, quick ? 3 : 6, duration),
+  ]);
+  figures.polling = { baseline, sdk };
+  const delayRatio = sdk.delay.median / baseline.delay.median;
+  const pollRatio = sdk.polls.mean / baseline.polls.mean;
+  console.log(
+    `2. Time to image: ${jobs} v2 jobs of ${duration} ms ± 20 % after a 100–300 ms queue, 6 at a time`,
+  );
+  console.log(
+    table(
+      ['policy', 'added delay median (min–max) ms', 'status polls/job mean (min–max)', 'max polls/s'],
+      [baseline, sdk].map((r) => [
+        r.policy,
+        `${fmt(r.delay.median)} (${fmt(r.delay.min)}–${fmt(r.delay.max)})`,
+        `${fmt(r.polls.mean, 2)} (${r.polls.min}–${r.polls.max})`,
+        fmt(r.maxPollRate, 1),
+      ]),
+    ),
+  );
+  console.log(
+    table(
+      ['measure', 'value', 'target', ''],
+      [
+        [
+          'added delay ÷ baseline',
+          x(delayRatio),
+          '≤ 0.33×',
+          check('polling', 'added delay ÷ baseline', delayRatio, '≤ 0.33×', delayRatio <= 1 / 3),
+        ],
+        [
+          'status polls ÷ baseline',
+          x(pollRatio),
+          '≤ 1.5×',
+          check('polling', 'polls ÷ baseline', pollRatio, '≤ 1.5×', pollRatio <= 1.5),
+        ],
+        [
+          'max polls per second, one job',
+          fmt(sdk.maxPollRate, 1),
+          '≤ 10',
+          check('polling', 'max polls/s', sdk.maxPollRate, '≤ 10', sdk.maxPollRate <= 10.05),
+        ],
+      ],
+    ),
+    '\n',
+  );
+
+  // 3. Memory, each in a fresh process.
+  const memory = async (mode: string, size = '16') =>
+    runChild<{ bytes: number; growth: number }>(`${ROOT}bench/memory-child.ts`, [mode, server.url, size]);
+  const downloadSize = quick ? '32' : '256';
+  const bytes = await memory('bytes');
+  const base64 = await memory('base64');
+  const download = await memory('download', downloadSize);
+  const floor = await memory('download-floor', downloadSize);
+  figures.memory = { bytes, base64, download, downloadFloor: floor };
+  console.log('3. Memory: peak RSS growth of one operation in a fresh process');
+  console.log(
+    table(
+      ['operation', 'payload', 'peak RSS growth', 'ratio', 'target', ''],
+      [
+        [
+          'runSync, 16 MiB image bytes',
+          '16 MiB',
+          `${fmt(bytes.growth / MiB, 1)} MiB`,
+          x(bytes.growth / (16 * MiB)),
+          '≤ 2.5×',
+          check(
+            'memory',
+            'runSync bytes',
+            bytes.growth / (16 * MiB),
+            '≤ 2.5×',
+            bytes.growth <= 2.5 * 16 * MiB,
+          ),
+        ],
+        [
+          'runSync, 16 MiB as {"image": base64}',
+          '16 MiB',
+          `${fmt(base64.growth / MiB, 1)} MiB`,
+          x(base64.growth / (16 * MiB)),
+          '≤ 3.5×',
+          check(
+            'memory',
+            'runSync base64',
+            base64.growth / (16 * MiB),
+            '≤ 3.5×',
+            base64.growth <= 3.5 * 16 * MiB,
+          ),
+        ],
+        [
+          `downloadToFile, ${downloadSize} MiB`,
+          `${downloadSize} MiB`,
+          `${fmt(download.growth / MiB, 1)} MiB`,
+          '',
+          '≤ 32 MiB',
+          check('memory', 'downloadToFile', download.growth / MiB, '≤ 32 MiB', download.growth <= 32 * MiB),
+        ],
+        [
+          `raw undici → file (floor), ${downloadSize} MiB`,
+          `${downloadSize} MiB`,
+          `${fmt(floor.growth / MiB, 1)} MiB`,
+          '',
+          '(context)',
+          '',
+        ],
+      ],
+    ),
+    '\n',
+  );
+
+  // 4. Cold start.
+  const cold = measureColdStart(quick ? 2 : 10);
+  figures.coldStart = cold;
+  const coldRatio = cold.segmind.median / cold.openai.median;
+  console.log(`4. Cold start: import() in a fresh process, median of ${cold.runs}`);
+  console.log(
+    table(
+      ['package', 'median ms', 'min–max ms', 'segmind ÷ openai', 'target', ''],
+      [
+        [
+          'segmind',
+          fmt(cold.segmind.median, 1),
+          `${fmt(cold.segmind.min, 1)}–${fmt(cold.segmind.max, 1)}`,
+          x(coldRatio),
+          '≤ 1.0×',
+          check('cold start', 'segmind ÷ openai', coldRatio, '≤ 1.0×', coldRatio <= 1),
+        ],
+        [
+          'openai',
+          fmt(cold.openai.median, 1),
+          `${fmt(cold.openai.min, 1)}–${fmt(cold.openai.max, 1)}`,
+          '',
+          '',
+          '',
+        ],
+      ],
+    ),
+    '\n',
+  );
+
+  // 5. Scale.
+  const count = quick ? 100 : 1000;
+  const scale = await runChild<{
+    jobs: number;
+    errors: number;
+    firstError?: string;
+    wall: number;
+    sockets: number;
+    peakRss: number;
+  }>(`${ROOT}bench/scale-child.ts`, [server.url, String(count)]);
+  figures.scale = scale;
+  console.log(`5. Scale: ${count} concurrent run() jobs (500 ms ± 20 %) through one client`);
+  console.log(
+    table(
+      ['measure', 'value', 'target', ''],
+      [
+        [
+          'errors',
+          String(scale.errors),
+          '0',
+          check('scale', 'errors', scale.errors, '0', scale.errors === 0),
+        ],
+        [
+          'sockets opened',
+          String(scale.sockets),
+          '≤ 64 (the Agent cap)',
+          check('scale', 'sockets', scale.sockets, '≤ 64', scale.sockets <= 64),
+        ],
+        ['wall time', `${fmt(scale.wall)} ms`, '', ''],
+        ['peak RSS', `${fmt(scale.peakRss / MiB, 1)} MiB`, '', ''],
+      ],
+    ),
+    scale.firstError ? `\nfirst error: ${scale.firstError}` : '',
+    '\n',
+  );
+} finally {
+  server.stop();
+}
+
+if (jsonFile) {
+  const pkg = await import('../package.json', { with: { type: 'json' } });
+  writeFileSync(
+    jsonFile,
+    `${JSON.stringify({ version: pkg.default.version, node: process.version, cores: cpus().length, date: new Date().toISOString(), quick, targets, figures }, null, 2)}\n`,
+  );
+}
+const met = targets.filter((t) => t.met).length;
+console.log(`bench: ${met}/${targets.length} targets met`);
+void summary;
