@@ -1,17 +1,18 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
 // `npm run test:reliability`: fault matrix, property-based validation, random aborts and a soak,
 // all against real loopback servers. Writes RELIABILITY.md at the end (reliability/global-setup.ts).
-export default mergeConfig(
-  base,
-  defineConfig({
-    test: {
-      include: ['reliability/**/*.test.ts'],
-      typecheck: { enabled: false },
-      globalSetup: ['reliability/global-setup.ts'],
-      testTimeout: 120_000,
-      hookTimeout: 60_000,
-    },
-  }),
-);
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    include: ['reliability/**/*.test.ts'],
+    typecheck: { enabled: false },
+    globalSetup: ['reliability/global-setup.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
+    // The soak measures memory after a full collection.
+    execArgv: ['--expose-gc'],
+  },
+});

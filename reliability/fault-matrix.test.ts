@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { delay, HttpResponse, http } from 'msw';
+import { delay, HttpResponse, http, type JsonBodyType } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   APIError,
@@ -65,7 +65,7 @@ afterAll(async () => {
 });
 
 const image = () => new HttpResponse(JPEG, { headers: { 'content-type': 'image/jpeg' } });
-const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+const json = (body: JsonBodyType, status = 200, headers: Record<string, string> = {}) =>
   HttpResponse.json(body, { status, headers });
 const posts = () => server.requests.filter((r) => r.method === 'POST').length;
 const sync = (c: SegmindClient) => c.runSync('flux-schnell', { prompt: 'a tiger' });

@@ -42,6 +42,7 @@ function teardown(): void {
     failures: Record<string, number>;
     rssStart: number;
     rssEnd: number;
+    quarters: number[];
     ms: number;
   }>('soak');
   if (!matrix || !properties || !aborts || !soak) return; // a partial run (one file) writes nothing
@@ -90,7 +91,7 @@ function teardown(): void {
     '## Soak',
     '',
     `${soak.calls} sync calls with 10 % random faults in ${(soak.ms / 1000).toFixed(1)} s: ${soak.ok} images, failures all typed: ${JSON.stringify(soak.failures)}.`,
-    `RSS at start ${(soak.rssStart / MiB).toFixed(1)} MiB, at end ${(soak.rssEnd / MiB).toFixed(1)} MiB.`,
+    `RSS at start ${(soak.rssStart / MiB).toFixed(1)} MiB; after each quarter of the calls ${soak.quarters.map((q) => `${(q / MiB).toFixed(1)}`).join(', ')} MiB; at end ${(soak.rssEnd / MiB).toFixed(1)} MiB.`,
     '',
   ];
   writeFileSync(new URL('../RELIABILITY.md', import.meta.url), `${lines.join('\n')}`);

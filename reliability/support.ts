@@ -43,7 +43,8 @@ export function everyViewOf(value: unknown): string {
 export function invariantProblems(outcome: unknown, logs: string[]): string[] {
   const problems: string[] = [];
   if (outcome instanceof Error && !isSegmindError(outcome)) {
-    problems.push(`rejected with a raw ${outcome.constructor.name}: ${outcome.message}`);
+    const raw = outcome as Error;
+    problems.push(`rejected with a raw ${raw.constructor.name}: ${raw.message}`);
   }
   if (everyViewOf(outcome).includes(SECRET_KEY)) problems.push('the key shows in the outcome');
   if (logs.some((line) => line.includes(SECRET_KEY))) problems.push('the key shows in a log line');

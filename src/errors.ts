@@ -80,7 +80,10 @@ export class APIError extends SegmindError {
   readonly retryAfter: number | undefined;
 
   constructor(init: APIErrorInit) {
-    super(init.message ?? `${init.status}${init.detail ? ` ${init.detail}` : ''}`);
+    const detail = init.detail ?? '';
+    super(
+      init.message ?? (detail.startsWith(String(init.status)) ? detail : `${init.status} ${detail}`.trim()),
+    );
     this.status = init.status;
     this.headers = init.headers;
     this.detail = init.detail;
