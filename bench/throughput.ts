@@ -5,7 +5,6 @@ import { SegmindClient } from '../dist/index.js';
 import { summary } from './support.js';
 
 const params = { prompt: 'a bengal tiger in an astronaut suit on mars', steps: 4, width: 1024, height: 1024 };
-const body = JSON.stringify(params);
 const headers = { 'x-api-key': 'SG_bench0000000000000', 'content-type': 'application/json' };
 
 export type Contender = 'undici (floor)' | 'segmind' | 'fetch' | 'openai-node';
@@ -16,10 +15,11 @@ function makeCalls(url: string): Record<Contender, () => Promise<number>> {
   const client = new SegmindClient({ apiKey: headers['x-api-key'], baseURL: url, logLevel: 'off' });
   const openai = new OpenAI({ apiKey: headers['x-api-key'], baseURL: `${url}/v1`, maxRetries: 0 });
   return {
+    // Each contender serializes the parameters per call, as any real caller must.
     'undici (floor)': async () => {
       const res = await request(`${url}/v1/flux-schnell`, {
         method: 'POST',
-        body,
+        body: JSON.stringify(params),
         headers,
         dispatcher: agent,
       });
@@ -27,7 +27,11 @@ function makeCalls(url: string): Record<Contender, () => Promise<number>> {
     },
     segmind: async () => (await client.runSync('flux-schnell', params)).data.length,
     fetch: async () => {
-      const res = await fetch(`${url}/v1/flux-schnell`, { method: 'POST', body, headers });
+      const res = await fetch(`${url}/v1/flux-schnell`, {
+        method: 'POST',
+        body: JSON.stringify(params),
+        headers,
+      });
       return (await res.arrayBuffer()).byteLength;
     },
     'openai-node': async () => {

@@ -41,14 +41,22 @@ export class Core {
     this.log = log;
   }
 
-  /** An absolute URL for a path under `baseURL`. */
+  readonly #urls = new Map<string, URL>();
+
+  /** An absolute URL for a path under `baseURL` (cached: the same few paths are used again and again). */
   url(path: string): URL {
-    return new URL(path.replace(/^\/+/, ''), this.options.baseURL);
+    let url = this.#urls.get(path);
+    if (!url) {
+      url = new URL(path.replace(/^\/+/, ''), this.options.baseURL);
+      if (this.#urls.size < 1_000) this.#urls.set(path, url);
+    }
+    return url;
   }
 
   /** Whether `url` is on the API's origin, and so may receive the key. */
   isApiOrigin(url: URL): boolean {
-    return url.origin === this.options.baseURL.origin;
+    const base = this.options.baseURL;
+    return url.host === base.host && url.protocol === base.protocol;
   }
 
   headersFor(url: URL, settings: CallSettings): Record<string, string> {

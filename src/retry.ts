@@ -70,22 +70,37 @@ function decide(error: unknown, retriesLeft: number, retry: number, policy: Retr
 }
 
 /** Runs `attempt` until it succeeds or the policy says stop; rejects with the last error. */
-export function withRetries<T>(
+export async function withRetries<T>(
   attempt: (attemptNumber: number) => Promise<T>,
   policy: RetryPolicy,
 ): Promise<T> {
-  return pRetry(attempt, {
-    retries: policy.maxRetries,
+  // Most calls succeed at once: only a failure pays for p-retry's bookkeeping.
+  try {
+    return await attempt(1);
+  } catch (error) {
+    await afterFailure(error, 1, policy.maxRetries, policy);
+  }
+  return pRetry((n) => attempt(n + 1), {
+    retries: policy.maxRetries - 1,
     // p-retry's own delays are off: the policy above waits, honouring Retry-After and the abort signal.
     factor: 1,
     minTimeout: 0,
     maxTimeout: 0,
     randomize: false,
-    onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-      const decision = decide(error, retriesLeft, attemptNumber, policy);
-      policy.onRetryDecision?.(error, decision);
-      if (!decision.retry) throw error;
-      await sleep(decision.delay, policy.signal);
-    },
+    onFailedAttempt: ({ error, attemptNumber, retriesLeft }) =>
+      afterFailure(error, attemptNumber + 1, retriesLeft, policy),
   });
+}
+
+// Decides, reports, then either throws the error (no retry) or waits before the next attempt.
+async function afterFailure(
+  error: unknown,
+  attempt: number,
+  retriesLeft: number,
+  policy: RetryPolicy,
+): Promise<void> {
+  const decision = decide(error, retriesLeft, attempt, policy);
+  policy.onRetryDecision?.(error, decision);
+  if (!decision.retry) throw error;
+  await sleep(decision.delay, policy.signal);
 }
