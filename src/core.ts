@@ -123,15 +123,18 @@ export class Core {
         signal: settings.signal,
         deadline: spec.deadline,
         onRetryDecision: (error, decision) => {
-          if (!this.log.debugEnabled && decision.retry) return;
+          // One line per attempt. A request that may have been billed is worth a warning.
+          const billed = !decision.retry && decision.reason === 'may have been billed';
+          if (!this.log.debugEnabled && !billed) return;
           const what = outcome || (isSegmindError(error) ? error.name : 'error');
           const next = decision.retry
             ? `retry ${decision.attempt}/${settings.maxRetries} in ${decision.delay} ms`
             : `not retried (${decision.reason})`;
-          const line = `${label} → ${what} in ${elapsed(started)} ms; ${next}`;
-          if (decision.retry) this.log.debug(line);
-          else if (error instanceof UserAbortError) this.log.debug(line);
-          else this.log.debug(`${line}: ${error instanceof Error ? error.message : String(error)}`);
+          const why =
+            decision.retry || error instanceof UserAbortError ? '' : `: ${(error as Error).message}`;
+          (billed ? this.log.warn : this.log.debug)(
+            `${label} → ${what} in ${elapsed(started)} ms; ${next}${why}`,
+          );
         },
       },
     );

@@ -285,6 +285,18 @@ describe('logging', () => {
     expect(lines.join('\n')).not.toContain('SG_0123456789abcdef');
   });
 
+  it('warns, at the default level, when a POST may have been billed', async () => {
+    server.use(http.post('*/v1/flux-schnell', () => HttpResponse.error()));
+    const { lines, logger } = captureLogs();
+    await client(server.url, { logger, logLevel: 'warn' })
+      .runSync('flux-schnell', { prompt: 'x' })
+      .catch(() => {});
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /POST \/v1\/flux-schnell → ConnectionError in \d+ ms; not retried \(may have been billed\)/,
+    );
+  });
+
   it('logs nothing at the default level for a successful call', async () => {
     server.use(sequence());
     const { lines, logger } = captureLogs();
