@@ -265,8 +265,8 @@ export class SegmindClient {
         model,
         statusUrl: typeof status_url === 'string' ? status_url : undefined,
         responseUrl: typeof response_url === 'string' ? response_url : undefined,
+        submittedAt,
       },
-      submittedAt,
     );
   }
 }

@@ -51,4 +51,6 @@ export interface JobJSON {
   model?: string | undefined;
   statusUrl?: string | undefined;
   responseUrl?: string | undefined;
+  /** When it was submitted (ms since epoch), if known: lets `wait()` use what it knows of the model. */
+  submittedAt?: number | undefined;
 }

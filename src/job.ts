@@ -68,11 +68,11 @@ export class Job {
   readonly #submittedAt: number | undefined;
 
   /** @internal Use `client.submitAsync()` or `client.job()`. */
-  constructor(ctx: JobContext, init: JobJSON, submittedAt?: number) {
+  constructor(ctx: JobContext, init: JobJSON) {
     this.#ctx = ctx;
     this.requestId = init.requestId;
     this.model = init.model;
-    this.#submittedAt = submittedAt;
+    this.#submittedAt = Number.isFinite(init.submittedAt) ? init.submittedAt : undefined;
     const id = encodeURIComponent(init.requestId);
     this.#statusUrl = this.#followable(init.statusUrl) ?? ctx.core.url(`v2/requests/${id}/status`);
     this.#resultUrl = this.#followable(init.responseUrl) ?? ctx.core.url(`v2/requests/${id}`);
@@ -98,7 +98,11 @@ export class Job {
   }
 
   /** The result of a COMPLETED job. Throws `InferenceFailedError` for a failed one. */
-  async result(options?: PollOptions): Promise<JobResult> {
+  result(options?: RequestOptions): Promise<JobResult> {
+    return this.#result(options);
+  }
+
+  async #result(options?: PollOptions): Promise<JobResult> {
     const settings = callSettings(this.#ctx.core.options, options);
     const { body, res, text } = await this.#ctx.core.call(
       { method: 'GET', url: this.#resultUrl, billable: false, settings, deadline: options?.deadline },
@@ -124,8 +128,9 @@ export class Job {
     const deadline = started + (options.timeout ?? core.options.waitTimeout);
     const origin = this.#submittedAt ?? started;
     const model = this.model ?? '';
-    const interval =
-      options.interval ?? adaptiveSchedule(core.options.pollInterval, this.#ctx.stats.window(model));
+    // A resumed job's age is unknown, so what is known of the model's durations cannot be used.
+    const known = this.#submittedAt === undefined ? undefined : this.#ctx.stats.window(model);
+    const interval = options.interval ?? adaptiveSchedule(core.options.pollInterval, known);
     const { signal, onStatus } = options;
     let last: string | undefined;
     let lastPendingAt = origin;
@@ -168,7 +173,7 @@ export class Job {
         if (this.#submittedAt !== undefined && model) {
           this.#ctx.stats.record(model, lastPendingAt - origin, Date.now() - origin);
         }
-        return inTime((timeout) => this.result(pollOptions(timeout)));
+        return inTime((timeout) => this.#result(pollOptions(timeout)));
       }
       lastPendingAt = Date.now();
       const pause = nextPollDelay(interval, { polls, elapsed: Date.now() - origin, status: status.status });
@@ -179,13 +184,14 @@ export class Job {
     }
   }
 
-  /** `{ requestId, model, statusUrl, responseUrl }`: pass it (or just the id) to `client.job()`. */
+  /** `{ requestId, model, statusUrl, responseUrl, submittedAt }`: pass it (or just the id) to `client.job()`. */
   toJSON(): JobJSON {
     return {
       requestId: this.requestId,
       model: this.model,
       statusUrl: this.#statusUrl.href,
       responseUrl: this.#resultUrl.href,
+      submittedAt: this.#submittedAt,
     };
   }
 

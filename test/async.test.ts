@@ -354,6 +354,7 @@ describe('run and resume', () => {
       model: 'fast-flux-schnell',
       statusUrl: `${server.url}/v2/requests/job-j/status`,
       responseUrl: `${server.url}/v2/requests/job-j`,
+      submittedAt: expect.any(Number),
     });
     expect(JSON.stringify(job)).not.toContain(API_KEY);
     expect((await c.job(json).status()).status).toBe('COMPLETED');
