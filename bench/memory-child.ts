@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Agent, request } from 'undici';
-import { SegmindClient } from '../dist/index.js';
+import { SegmindClient } from './sdk.js';
 
 const [mode, url, size] = process.argv.slice(2) as [
   'bytes' | 'base64' | 'download' | 'download-floor',

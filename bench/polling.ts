@@ -1,5 +1,5 @@
 // Section 2: how soon wait() returns after the server marks a job done, and what it costs in polls.
-import { SegmindClient } from '../dist/index.js';
+import { SegmindClient } from './sdk.js';
 import { summary } from './support.js';
 
 export interface PollingResult {

@@ -1,5 +1,5 @@
 // Section 5, in a fresh process: many concurrent run() jobs through one client.
-import { SegmindClient } from '../dist/index.js';
+import { SegmindClient } from './sdk.js';
 
 const [url, count] = process.argv.slice(2) as [string, string];
 const stats = async () => (await (await fetch(`${url}/stats`)).json()) as { sdkConnections: number };

@@ -1,7 +1,7 @@
 // Section 1: the SDK's sync call against the transport floor and what users would use instead.
 import OpenAI from 'openai';
 import { Agent, request } from 'undici';
-import { SegmindClient } from '../dist/index.js';
+import { SegmindClient } from './sdk.js';
 import { summary } from './support.js';
 
 const params = { prompt: 'a bengal tiger in an astronaut suit on mars', steps: 4, width: 1024, height: 1024 };

@@ -24,6 +24,7 @@ import {
 } from '../src/index.js';
 import { JPEG } from '../test/support/fixtures.js';
 import { closedPort, type MswServer, serveHandlers } from '../test/support/msw-server.js';
+import { halfThenBreak } from '../test/support/responses.js';
 import { activeResources, debugClient, invariantProblems, leakedSince, RESULTS_DIR } from './support.js';
 
 let server: MswServer;
@@ -70,20 +71,6 @@ const json = (body: JsonBodyType, status = 200, headers: Record<string, string> 
 const posts = () => server.requests.filter((r) => r.method === 'POST').length;
 const sync = (c: SegmindClient) => c.runSync('flux-schnell', { prompt: 'a tiger' });
 const submitted = (id: string) => http.post('*/v2/:model', () => json({ request_id: id, status: 'QUEUED' }));
-
-function halfThenBreak(total: number, type: string) {
-  return () => {
-    let sent = 0;
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (sent >= total / 2) return controller.error(new Error('cut'));
-        sent += 4096;
-        controller.enqueue(new Uint8Array(4096).fill(1));
-      },
-    });
-    return new HttpResponse(stream, { headers: { 'content-type': type, 'content-length': String(total) } });
-  };
-}
 
 function stalledBody(type: string) {
   return () =>

@@ -6,6 +6,7 @@ import type { Core } from './core.js';
 import { SegmindError } from './errors.js';
 import { ImageResult, sniffImageType } from './image-result.js';
 import { callSettings, type RequestOptions } from './options.js';
+import type { HttpResponse } from './transport.js';
 
 /** Redirects a download follows (CDNs redirect); the key is never sent past the API's origin. */
 export const MAX_DOWNLOAD_REDIRECTS = 5;
@@ -20,12 +21,24 @@ export interface DownloadedFile {
   contentType: string | undefined;
 }
 
-function parseUrl(url: string | URL): URL {
+// A GET of an output URL: retried like any GET, following redirects, the key only for the API.
+function fetchOutput<T>(
+  core: Core,
+  url: string | URL,
+  options: RequestOptions | undefined,
+  read: (res: HttpResponse) => Promise<T>,
+): Promise<T> {
+  let target: URL;
   try {
-    return new URL(url);
+    target = new URL(url);
   } catch {
     throw new SegmindError(`Not a valid URL: ${String(url)}`);
   }
+  const settings = callSettings(core.options, options);
+  return core.call(
+    { method: 'GET', url: target, billable: false, settings, redirects: MAX_DOWNLOAD_REDIRECTS },
+    read,
+  );
 }
 
 /** Fetches an output URL into memory. */
@@ -34,17 +47,12 @@ export async function download(
   url: string | URL,
   options?: RequestOptions,
 ): Promise<ImageResult> {
-  const target = parseUrl(url);
-  const settings = callSettings(core.options, options);
-  return core.call(
-    { method: 'GET', url: target, billable: false, settings, redirects: MAX_DOWNLOAD_REDIRECTS },
-    async (res) => {
-      const data = await res.bytes();
-      const type = res.headers['content-type']?.split(';')[0]?.trim();
-      const contentType = type && type !== 'application/octet-stream' ? type : sniffImageType(data);
-      return new ImageResult(data, contentType, res.headers);
-    },
-  );
+  return fetchOutput(core, url, options, async (res) => {
+    const data = await res.bytes();
+    const type = res.headers['content-type']?.split(';')[0]?.trim();
+    const contentType = type && type !== 'application/octet-stream' ? type : sniffImageType(data);
+    return new ImageResult(data, contentType, res.headers);
+  });
 }
 
 /**
@@ -57,23 +65,18 @@ export async function downloadToFile(
   path: string,
   options?: RequestOptions,
 ): Promise<DownloadedFile> {
-  const target = parseUrl(url);
-  const settings = callSettings(core.options, options);
-  return core.call(
-    { method: 'GET', url: target, billable: false, settings, redirects: MAX_DOWNLOAD_REDIRECTS },
-    async (res) => {
-      const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.part`);
-      const file = createWriteStream(temp, { flags: 'wx' });
-      try {
-        await res.pipeTo(file);
-        await rename(temp, path);
-      } catch (err) {
-        file.destroy();
-        await rm(temp, { force: true });
-        if (err instanceof SegmindError) throw err;
-        throw new SegmindError(`Could not write ${path}: ${(err as Error).message}`, { cause: err });
-      }
-      return { path, size: file.bytesWritten, contentType: res.headers['content-type'] };
-    },
-  );
+  return fetchOutput(core, url, options, async (res) => {
+    const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.part`);
+    const file = createWriteStream(temp, { flags: 'wx' });
+    try {
+      await res.pipeTo(file);
+      await rename(temp, path);
+    } catch (err) {
+      file.destroy();
+      await rm(temp, { force: true });
+      if (err instanceof SegmindError) throw err;
+      throw new SegmindError(`Could not write ${path}: ${(err as Error).message}`, { cause: err });
+    }
+    return { path, size: file.bytesWritten, contentType: res.headers['content-type'] };
+  });
 }

@@ -7,6 +7,7 @@ import { ConnectionError, ImageResult, NotFoundError, SegmindError } from '../sr
 import { runScript } from './support/child.js';
 import { API_KEY, client, JPEG } from './support/fixtures.js';
 import { type MswServer, serveHandlers } from './support/msw-server.js';
+import { halfThenBreak } from './support/responses.js';
 
 let api: MswServer;
 let cdn: MswServer;
@@ -26,22 +27,6 @@ afterEach(() => {
   api.reset();
   cdn.reset();
 });
-
-function halfBody(total: number) {
-  return () => {
-    let sent = 0;
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (sent >= total / 2) return controller.error(new Error('cut'));
-        sent += 1024;
-        controller.enqueue(new Uint8Array(1024));
-      },
-    });
-    return new HttpResponse(stream, {
-      headers: { 'content-type': 'image/png', 'content-length': String(total) },
-    });
-  };
-}
 
 describe('download', () => {
   it('fetches an output URL into an ImageResult without sending the key to another origin', async () => {
@@ -90,7 +75,7 @@ describe('downloadToFile', () => {
   });
 
   it('leaves nothing behind when the download breaks half way, after retrying it', async () => {
-    cdn.use(http.get('*/broken.png', halfBody(256 * 1024)));
+    cdn.use(http.get('*/broken.png', halfThenBreak(256 * 1024, 'image/png')));
     const sub = await mkdtemp(join(dir, 'broken-'));
     const err = await client(api.url, { maxRetries: 1 })
       .downloadToFile(`${cdn.url}/broken.png`, join(sub, 'b.png'))
