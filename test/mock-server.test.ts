@@ -2,10 +2,10 @@ import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
+  BadRequestError,
   ConnectionError,
   ImageResult,
   InferenceFailedError,
-  InternalServerError,
   NotFoundError,
   RequestTimeoutError,
   SegmindClient,
@@ -100,12 +100,14 @@ describe('v1 on the fake server', () => {
     await strict.close();
   });
 
-  it('fails a bad value at the model, as the real API does (500 on v1)', async () => {
+  it('refuses a bad value with 400 on v1 (on v2 the job FAILS)', async () => {
     const err = await c
       .runSync('flux-schnell', { prompt: 'x', steps: 20 }, { validate: false, maxRetries: 0 })
       .catch((e) => e);
-    expect(err).toBeInstanceOf(InternalServerError);
+    expect(err).toBeInstanceOf(BadRequestError);
     expect(err.detail).toMatch(/steps/);
+    const job = await c.submitAsync('fast-flux-schnell', { prompt: 'x', steps: 20 }, { validate: false });
+    await expect(job.wait({ interval: 50 })).rejects.toBeInstanceOf(InferenceFailedError);
   });
 });
 

@@ -21,7 +21,7 @@ export interface MockServerOptions {
   credits?: number;
   /** Cost of one image, reported in `x-cost`. @default 0.008 */
   cost?: number;
-  /** Make a job fail: return a reason for the parameters that should end FAILED (v2) or 500 (v1). */
+  /** Make a job fail: return a reason for the parameters that should end FAILED (v2) or 400 (v1). */
   failWhen?: (params: Record<string, unknown>) => string | undefined;
 }
 
@@ -253,7 +253,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     if (!isKnownModel(model)) return json({ error: `Model ${model} not found` }, 404);
     if (options.latency) await new Promise((r) => setTimeout(r, options.latency));
     const failure = modelFailure(model, admitted);
-    if (failure) return json({ error: failure }, 500);
+    // A bad value is refused with 400 on v1 (on v2 the job is accepted and then FAILS).
+    if (failure) return json({ error: failure }, 400);
     if (credits < cost) return json({ error: 'Insufficient credits' }, 406);
     credits = Math.round((credits - cost) * 1e6) / 1e6;
     const started = Date.now();
