@@ -60,7 +60,7 @@ export class DurationStats {
  * The default schedule. Before it knows a model: 250 ms, 500 ms, then `base` (the client's
  * `pollInterval`) between checks, so a 2 s job is checked about 5 times. Once it has seen a few jobs
  * of the model: one pause until the earliest they usually end, then checks every
- * quarter of the usual spread (100 ms to `base`), then back to `base` for stragglers.
+ * quarter of the usual spread (125 ms to `base`), then back to `base` for stragglers.
  */
 export function adaptiveSchedule(
   base: number,
@@ -69,7 +69,8 @@ export function adaptiveSchedule(
   return ({ polls, elapsed }) => {
     if (window) {
       const [low, high] = window;
-      const dense = Math.min(base, Math.max(MIN_POLL_INTERVAL, (high - low) / 4));
+      // 125 ms at the densest, so network jitter never brings two checks within 100 ms of each other.
+      const dense = Math.min(base, Math.max(1.25 * MIN_POLL_INTERVAL, (high - low) / 4));
       if (elapsed < low - dense) return low - dense / 2 - elapsed;
       if (elapsed <= high + dense) return dense;
       return base;
