@@ -101,6 +101,43 @@ describe('runSync', () => {
     expect(image.extra).toEqual({ nsfw: false, seed: 5 });
   });
 
+  it('decodes an image sent as a data: URL, streamed in one-byte chunks', async () => {
+    const body = `{"image":"data:image/jpeg;base64,${JPEG.toString('base64')}","ok":1}`;
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const byte of Buffer.from(body)) controller.enqueue(new Uint8Array([byte]));
+        controller.close();
+      },
+    });
+    server.use(
+      http.post(
+        '*/v1/data-url',
+        () => new HttpResponse(stream, { headers: { 'content-type': 'application/json' } }),
+      ),
+    );
+    const image = (await client(server.url).runSync('data-url', { prompt: 'x' })) as ImageResult;
+    expect(Buffer.compare(image.data, JPEG)).toBe(0);
+    expect(image.extra).toEqual({ ok: 1 });
+  });
+
+  it('decodes a plain base64 answer streamed in one-byte chunks, with no content-length', async () => {
+    const body = `{"image":"${JPEG.toString('base64')}"}`;
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const byte of Buffer.from(body)) controller.enqueue(new Uint8Array([byte]));
+        controller.close();
+      },
+    });
+    server.use(
+      http.post(
+        '*/v1/tiny-chunks',
+        () => new HttpResponse(stream, { headers: { 'content-type': 'application/json' } }),
+      ),
+    );
+    const image = (await client(server.url).runSync('tiny-chunks', { prompt: 'x' })) as ImageResult;
+    expect(Buffer.compare(image.data, JPEG)).toBe(0);
+  });
+
   it('reads a large JSON answer whose image is not the first key', async () => {
     const big = Buffer.alloc(2 * 1024 * 1024, 9);
     const body = JSON.stringify({ id: 'x', image: big.toString('base64') });
