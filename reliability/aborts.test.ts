@@ -2,13 +2,13 @@
 // no timer, listener or socket behind.
 
 import { getEventListeners } from 'node:events';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserAbortError } from '../src/index.js';
 import { type FetchServer, startFetchServer } from '../src/testing/fetch-server.js';
-import { activeResources, debugClient, leakedSince, RESULTS_DIR } from './support.js';
+import { activeResources, debugClient, leakedSince, saveFindings } from './support.js';
 
 const TRIALS = 1_000;
 const BATCH = 20;
@@ -103,9 +103,6 @@ describe('aborts at random moments', () => {
 });
 
 afterAll(() => {
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(
-    join(RESULTS_DIR, 'aborts.json'),
-    JSON.stringify({ trials: Object.values(byPhase).reduce((a, b) => a + b, 0), byPhase, slowest, leaked }),
-  );
+  const trials = Object.values(byPhase).reduce((a, b) => a + b, 0);
+  saveFindings('aborts', { trials, byPhase, slowest, leaked });
 });

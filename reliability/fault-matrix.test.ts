@@ -2,7 +2,7 @@
 // the server received, and that nothing that may have been billed was sent twice. The invariants
 // (typed errors only, no key anywhere, no leaked handles, no unhandled rejections or warnings)
 // are checked on every row.
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { delay, HttpResponse, http, type JsonBodyType } from 'msw';
@@ -25,7 +25,14 @@ import {
 import { JPEG } from '../test/support/fixtures.js';
 import { closedPort, type MswServer, serveHandlers } from '../test/support/msw-server.js';
 import { halfThenBreak } from '../test/support/responses.js';
-import { activeResources, debugClient, invariantProblems, leakedSince, RESULTS_DIR } from './support.js';
+import {
+  activeResources,
+  debugClient,
+  type Findings,
+  invariantProblems,
+  leakedSince,
+  saveFindings,
+} from './support.js';
 
 let server: MswServer;
 let foreign: MswServer;
@@ -43,26 +50,14 @@ beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
 });
 
-interface Row {
-  fault: string;
-  expected: string;
-  observed: string;
-  requests: number;
-  posts: number;
-  ms: number;
-}
-const rows: Row[] = [];
+const rows: Findings['fault-matrix']['rows'] = [];
 
 afterAll(async () => {
   process.off('warning', onWarning);
   process.off('unhandledRejection', onUnhandled);
   await server.close();
   await foreign.close();
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(
-    join(RESULTS_DIR, 'fault-matrix.json'),
-    JSON.stringify({ rows, warnings, unhandled: unhandled.map(String) }, null, 2),
-  );
+  saveFindings('fault-matrix', { rows, warnings, unhandled: unhandled.map(String) });
 });
 
 const image = () => new HttpResponse(JPEG, { headers: { 'content-type': 'image/jpeg' } });

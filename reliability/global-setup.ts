@@ -1,12 +1,12 @@
 // Clears the findings before the reliability run and turns them into RELIABILITY.md after it.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RESULTS_DIR } from './support.js';
+import { type Findings, RESULTS_DIR } from './support.js';
 
-const read = <T>(name: string): T | undefined => {
+function read<K extends keyof Findings>(name: K): Findings[K] | undefined {
   const file = join(RESULTS_DIR, `${name}.json`);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
-};
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Findings[K]) : undefined;
+}
 const cell = (text: string | number) => String(text).replaceAll('|', '\\|').replaceAll('\n', ' ');
 
 export function setup(): () => void {
@@ -16,35 +16,10 @@ export function setup(): () => void {
 }
 
 function teardown(): void {
-  const matrix = read<{
-    rows: Array<{
-      fault: string;
-      expected: string;
-      observed: string;
-      requests: number;
-      posts: number;
-      ms: number;
-    }>;
-    warnings: string[];
-    unhandled: string[];
-  }>('fault-matrix');
-  const properties =
-    read<Array<{ model: string; runs: number; valid: number; invalid: number }>>('properties');
-  const aborts = read<{
-    trials: number;
-    byPhase: Record<string, number>;
-    slowest: number;
-    leaked: Record<string, number>;
-  }>('aborts');
-  const soak = read<{
-    calls: number;
-    ok: number;
-    failures: Record<string, number>;
-    rssStart: number;
-    rssEnd: number;
-    quarters: number[];
-    ms: number;
-  }>('soak');
+  const matrix = read('fault-matrix');
+  const properties = read('properties');
+  const aborts = read('aborts');
+  const soak = read('soak');
   if (!matrix || !properties || !aborts || !soak) return; // a partial run (one file) writes nothing
 
   const MiB = 1024 * 1024;

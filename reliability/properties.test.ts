@@ -1,13 +1,11 @@
 // Property-based validation: any valid object reaches the server exactly as given; any object
 // with one broken rule is refused with ValidationError naming that field, and nothing is sent.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASPECT_RATIOS, SAMPLERS, SCHEDULERS, type SegmindClient, ValidationError } from '../src/index.js';
 import { type FetchServer, startFetchServer } from '../src/testing/fetch-server.js';
 import { JPEG } from '../test/support/fixtures.js';
-import { debugClient, RESULTS_DIR } from './support.js';
+import { debugClient, saveFindings } from './support.js';
 
 const RUNS = 10_000;
 let server: FetchServer;
@@ -24,8 +22,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await client.close();
   await server.close();
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(join(RESULTS_DIR, 'properties.json'), JSON.stringify(stats));
+  saveFindings('properties', stats);
 });
 
 const prompt = fc.string({ minLength: 1, maxLength: 60, unit: 'grapheme' });

@@ -1,11 +1,9 @@
 // Soak: many sync calls with random faults. Memory stays flat and every failure is typed.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSegmindError } from '../src/index.js';
 import { type FetchServer, startFetchServer } from '../src/testing/fetch-server.js';
 import { JPEG } from '../test/support/fixtures.js';
-import { debugClient, RESULTS_DIR } from './support.js';
+import { debugClient, saveFindings } from './support.js';
 
 const CALLS = 10_000;
 const CONCURRENCY = 32;
@@ -68,11 +66,7 @@ describe('soak', () => {
     const ms = Date.now() - started;
     const rssEnd = quarters.at(-1)!;
     await client.close();
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    writeFileSync(
-      join(RESULTS_DIR, 'soak.json'),
-      JSON.stringify({ calls: CALLS, ok, failures, rssStart, rssEnd, quarters, ms }),
-    );
+    saveFindings('soak', { calls: CALLS, ok, failures, rssStart, rssEnd, quarters, ms });
     expect(untyped).toBe(0);
     expect(ok + Object.values(failures).reduce((a, b) => a + b, 0)).toBe(CALLS);
     expect(ok).toBeGreaterThan(CALLS * 0.9);

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { isSegmindError, SegmindClient } from '../src/index.js';
 import type { ClientOptions } from '../src/options.js';
@@ -76,3 +78,41 @@ export async function leakedSince(baseline: Record<string, number>): Promise<Rec
 
 /** Where each reliability file leaves its findings for RELIABILITY.md (see global-setup.ts). */
 export const RESULTS_DIR = new URL('./.results/', import.meta.url).pathname;
+
+/** What each reliability file leaves in RESULTS_DIR, one JSON file each. */
+export interface Findings {
+  'fault-matrix': {
+    rows: Array<{
+      fault: string;
+      expected: string;
+      observed: string;
+      requests: number;
+      posts: number;
+      ms: number;
+    }>;
+    warnings: string[];
+    unhandled: string[];
+  };
+  properties: Array<{ model: string; runs: number; valid: number; invalid: number }>;
+  aborts: {
+    trials: number;
+    byPhase: Record<string, number>;
+    slowest: number;
+    leaked: Record<string, number>;
+  };
+  soak: {
+    calls: number;
+    ok: number;
+    failures: Record<string, number>;
+    rssStart: number;
+    rssEnd: number;
+    quarters: number[];
+    ms: number;
+  };
+}
+
+/** Writes one file's findings for RELIABILITY.md. */
+export function saveFindings<K extends keyof Findings>(name: K, findings: Findings[K]): void {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(join(RESULTS_DIR, `${name}.json`), JSON.stringify(findings, null, 2));
+}
