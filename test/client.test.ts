@@ -125,3 +125,28 @@ describe('withOptions and close', () => {
     expect(child.ms).toBeLessThan(10_000);
   });
 });
+
+describe('a dispatcher of your own', () => {
+  it('works with undici’s MockAgent and is left open by close()', async () => {
+    const { MockAgent } = await import('undici');
+    const mock = new MockAgent();
+    mock.disableNetConnect();
+    mock
+      .get('https://api.segmind.com')
+      .intercept({ path: '/v1/flux-schnell', method: 'POST' })
+      .reply(200, JPEG, { headers: { 'content-type': 'image/jpeg', 'x-request-id': 'mocked' } })
+      .times(2);
+    const c = new SegmindClient({ apiKey: API_KEY, baseURL: 'https://api.segmind.com', dispatcher: mock });
+    const image = await c.runSync('flux-schnell', { prompt: 'x' });
+    expect(image.requestId).toBe('mocked');
+    await c.close();
+    // The caller's dispatcher still works: another client can use it.
+    const again = new SegmindClient({
+      apiKey: API_KEY,
+      baseURL: 'https://api.segmind.com',
+      dispatcher: mock,
+    });
+    expect((await again.runSync('flux-schnell', { prompt: 'y' })).requestId).toBe('mocked');
+    await mock.close();
+  });
+});
