@@ -25,6 +25,19 @@ beforeAll(async () => {
 afterAll(() => server.close());
 afterEach(() => server.reset());
 
+/** A JSON answer without content-length, sent one byte per chunk, to cross every boundary. */
+function jsonInOneByteChunks(body: string) {
+  return () => {
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const byte of Buffer.from(body)) controller.enqueue(new Uint8Array([byte]));
+        controller.close();
+      },
+    });
+    return new HttpResponse(stream, { headers: { 'content-type': 'application/json' } });
+  };
+}
+
 describe('runSync', () => {
   it('returns the image bytes with the numbers from the headers', async () => {
     const image = await client(server.url).runSync('flux-schnell', { prompt: 'a tiger', steps: 4 });
@@ -102,17 +115,10 @@ describe('runSync', () => {
   });
 
   it('decodes an image sent as a data: URL, streamed in one-byte chunks', async () => {
-    const body = `{"image":"data:image/jpeg;base64,${JPEG.toString('base64')}","ok":1}`;
-    const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        for (const byte of Buffer.from(body)) controller.enqueue(new Uint8Array([byte]));
-        controller.close();
-      },
-    });
     server.use(
       http.post(
         '*/v1/data-url',
-        () => new HttpResponse(stream, { headers: { 'content-type': 'application/json' } }),
+        jsonInOneByteChunks(`{"image":"data:image/jpeg;base64,${JPEG.toString('base64')}","ok":1}`),
       ),
     );
     const image = (await client(server.url).runSync('data-url', { prompt: 'x' })) as ImageResult;
@@ -121,19 +127,7 @@ describe('runSync', () => {
   });
 
   it('decodes a plain base64 answer streamed in one-byte chunks, with no content-length', async () => {
-    const body = `{"image":"${JPEG.toString('base64')}"}`;
-    const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        for (const byte of Buffer.from(body)) controller.enqueue(new Uint8Array([byte]));
-        controller.close();
-      },
-    });
-    server.use(
-      http.post(
-        '*/v1/tiny-chunks',
-        () => new HttpResponse(stream, { headers: { 'content-type': 'application/json' } }),
-      ),
-    );
+    server.use(http.post('*/v1/tiny-chunks', jsonInOneByteChunks(`{"image":"${JPEG.toString('base64')}"}`)));
     const image = (await client(server.url).runSync('tiny-chunks', { prompt: 'x' })) as ImageResult;
     expect(Buffer.compare(image.data, JPEG)).toBe(0);
   });
