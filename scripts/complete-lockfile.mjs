@@ -5,7 +5,18 @@
 // Run after changing dependencies: npm install && node scripts/complete-lockfile.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const OSES = ['android', 'darwin', 'linux', 'win32', 'freebsd', 'openbsd', 'openharmony', 'sunos', 'aix'];
+const OSES = [
+  'android',
+  'windows',
+  'darwin',
+  'linux',
+  'win32',
+  'freebsd',
+  'openbsd',
+  'openharmony',
+  'sunos',
+  'aix',
+];
 const CPUS = ['arm64', 'x64', 'ia32', 'arm', 'loong64', 'ppc64', 'riscv64', 's390x', 'mips64el'];
 
 const file = new URL('../package-lock.json', import.meta.url);
@@ -18,7 +29,9 @@ for (const [path, entry] of Object.entries(packages)) {
     if (packages[key]) continue;
     const base = name.split('/').pop();
     const os = OSES.find((o) => base.includes(o));
-    const cpu = CPUS.find((c) => new RegExp(`-${c}(-|$)`).test(base));
+    // workerd names x64 builds `-64` (`@cloudflare/workerd-darwin-64`).
+    const cpu =
+      CPUS.find((c) => new RegExp(`-${c}(-|$)`).test(base)) ?? (/-64(-|$)/.test(base) ? 'x64' : undefined);
     if (!os || !cpu) throw new Error(`cannot tell the platform of ${name} (optional dependency of ${path})`);
     const libc = base.includes('musl')
       ? ['musl']
@@ -31,7 +44,7 @@ for (const [path, entry] of Object.entries(packages)) {
       dev: entry.dev,
       license: entry.license,
       optional: true,
-      os: [os],
+      os: [os === 'windows' ? 'win32' : os],
       libc,
     };
     added++;

@@ -1,12 +1,12 @@
 import { inspect } from 'node:util';
-import { Core } from './core.js';
-import { readSyncOutput, type SyncOutput } from './decode-output.js';
-import { type DownloadedFile, download, downloadToFile } from './download.js';
 import { APIError, isRecord, SegmindError } from './errors.js';
-import { ImageResult } from './image-result.js';
-import { Job, type WaitOptions } from './job.js';
-import type { JobJSON, JobResult } from './job-types.js';
-import { createLogger } from './logger.js';
+import { Core } from './http/core.js';
+import { Connections } from './http/transport.js';
+import { Job, type WaitOptions } from './jobs/job.js';
+import type { JobJSON, JobResult } from './jobs/job-types.js';
+import { DurationStats } from './jobs/poll-schedule.js';
+import { isKnownModel, type KnownModel, type ParamsFor } from './models/params.js';
+import { toRequestBody } from './models/validate.js';
 import {
   type CallSettings,
   type ClientOptions,
@@ -15,10 +15,11 @@ import {
   type ResolvedOptions,
   resolveClientOptions,
 } from './options.js';
-import { isKnownModel, type KnownModel, type ParamsFor } from './params.js';
-import { DurationStats } from './poll-schedule.js';
-import { Connections } from './transport.js';
-import { toRequestBody } from './validate.js';
+import { readSyncOutput, type SyncOutput } from './results/decode-output.js';
+import { type DownloadedFile, download, downloadToFile } from './results/download.js';
+import { ImageResult } from './results/image-result.js';
+import { clock } from './util/clock.js';
+import { createLogger } from './util/logger.js';
 
 // withOptions() hands its connection pool to the copy's constructor.
 const sharedConnections = new WeakMap<ClientOptions, Connections>();
@@ -172,7 +173,7 @@ export class SegmindClient {
     params: ParamsFor<M>,
     options: RunOptions = {},
   ): Promise<JobResult> {
-    const started = Date.now();
+    const started = clock.now();
     const deadline = started + (options.timeout ?? this.#core.options.waitTimeout);
     const settings = this.#settings({
       validate: options.validate,
@@ -182,7 +183,7 @@ export class SegmindClient {
     });
     settings.timeout = Math.max(1, Math.min(settings.timeout, deadline - started));
     const job = await this.#submit(model, params, settings, deadline);
-    return job.wait({ ...options, timeout: Math.max(1, deadline - Date.now()) });
+    return job.wait({ ...options, timeout: Math.max(1, deadline - clock.now()) });
   }
 
   /** Fetches an output URL into memory. The key is sent only to the API's own origin. */
@@ -229,7 +230,7 @@ export class SegmindClient {
     deadline: number | undefined,
   ): Promise<Job> {
     const body = toRequestBody(checkModel(model), params, settings.validate);
-    const submittedAt = Date.now();
+    const submittedAt = clock.now();
     const answer = await this.#core.call(
       {
         method: 'POST',

@@ -1,8 +1,8 @@
 import { type ModelSlug, type RunOptions, SegmindClient, type SyncResultFor } from './client.js';
-import type { Job } from './job.js';
-import type { JobResult } from './job-types.js';
+import type { Job } from './jobs/job.js';
+import type { JobResult } from './jobs/job-types.js';
+import type { ParamsFor } from './models/params.js';
 import type { RequestOptions } from './options.js';
-import type { ParamsFor } from './params.js';
 
 let defaultClient: SegmindClient | undefined;
 

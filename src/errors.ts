@@ -1,4 +1,5 @@
-import { excerpt, redact } from './redact.js';
+import { clock } from './util/clock.js';
+import { excerpt, redact } from './util/redact.js';
 
 const BRAND = Symbol.for('segmind.SegmindError');
 
@@ -89,7 +90,7 @@ export class APIError extends SegmindError {
     this.detail = init.detail;
     this.body = init.body;
     this.requestId = requestIdOf(init.headers, init.body);
-    this.retryAfter = retryAfterMs(init.headers, Date.now());
+    this.retryAfter = retryAfterMs(init.headers, clock.now());
   }
 }
 

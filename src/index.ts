@@ -1,7 +1,5 @@
 export { type ModelSlug, type RunOptions, SegmindClient, type SyncResultFor } from './client.js';
-export type { JsonValue, SyncOutput } from './decode-output.js';
 export { run, runSync, submitAsync } from './default-client.js';
-export type { DownloadedFile } from './download.js';
 export {
   APIError,
   AuthenticationError,
@@ -21,8 +19,7 @@ export {
   ValidationError,
   type ValidationIssue,
 } from './errors.js';
-export { ImageResult } from './image-result.js';
-export { Job, type WaitOptions } from './job.js';
+export { Job, type WaitOptions } from './jobs/job.js';
 export type {
   JobJSON,
   JobMetrics,
@@ -31,9 +28,8 @@ export type {
   JobState,
   JobStatus,
   OutputItem,
-} from './job-types.js';
-export type { Logger, LogLevel } from './logger.js';
-export type { ClientOptions, RequestOptions } from './options.js';
+} from './jobs/job-types.js';
+export type { PollContext, PollInterval } from './jobs/poll-schedule.js';
 export {
   ASPECT_RATIOS,
   type AspectRatio,
@@ -49,7 +45,11 @@ export {
   SCHEDULERS,
   type Scheduler,
   type UntypedParams,
-} from './params.js';
-export type { PollContext, PollInterval } from './poll-schedule.js';
-export { readOutput } from './read-output.js';
+} from './models/params.js';
+export type { ClientOptions, RequestOptions } from './options.js';
+export type { JsonValue, SyncOutput } from './results/decode-output.js';
+export type { DownloadedFile } from './results/download.js';
+export { ImageResult } from './results/image-result.js';
+export { readOutput } from './results/read-output.js';
+export type { Logger, LogLevel } from './util/logger.js';
 export { VERSION } from './version.js';

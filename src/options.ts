@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { SegmindError } from './errors.js';
-import { LOG_LEVELS, type Logger, type LogLevel } from './logger.js';
+import { LOG_LEVELS, type Logger, type LogLevel } from './util/logger.js';
 
 /** Where the SDK sends requests unless told otherwise. */
 export const DEFAULT_BASE_URL = 'https://api.segmind.com';

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { adaptiveSchedule, DurationStats, MIN_POLL_INTERVAL, nextPollDelay } from '../src/poll-schedule.js';
+import {
+  adaptiveSchedule,
+  DurationStats,
+  MIN_POLL_INTERVAL,
+  nextPollDelay,
+} from '../src/jobs/poll-schedule.js';
 
 describe('poll schedule', () => {
   it('before it knows a model: 250 ms, 500 ms, then the base interval', () => {

@@ -1,6 +1,7 @@
 import { delay, HttpResponse, http } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { APIError } from '../src/errors.js';
+import { BACKOFF_INITIAL, BACKOFF_MAX, isRetryable, retryDelay } from '../src/http/retry.js';
 import {
   ConnectionError,
   InternalServerError,
@@ -8,7 +9,6 @@ import {
   RequestTimeoutError,
   UserAbortError,
 } from '../src/index.js';
-import { BACKOFF_INITIAL, BACKOFF_MAX, isRetryable, retryDelay } from '../src/retry.js';
 import { captureLogs, client, JPEG } from './support/fixtures.js';
 import { closedPort, type MswServer, serveHandlers } from './support/msw-server.js';
 

@@ -8,7 +8,7 @@ import {
   SCHEDULERS,
   ValidationError,
 } from '../src/index.js';
-import { closest } from '../src/validate.js';
+import { closest } from '../src/models/validate.js';
 import { client, JPEG } from './support/fixtures.js';
 import { type MswServer, serveHandlers } from './support/msw-server.js';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isKnownModel, schemaFor } from '../params.js';
+import { isKnownModel, schemaFor } from '../models/params.js';
 import { type FetchServer, type RecordedRequest, startFetchServer } from './fetch-server.js';
 import { renderPng, sizeForAspectRatio } from './png.js';
 

@@ -1,9 +1,10 @@
-import { errorFromResponse, isSegmindError, UserAbortError } from './errors.js';
-import type { SdkLogger } from './logger.js';
-import type { CallSettings, ResolvedOptions } from './options.js';
+import { errorFromResponse, isSegmindError, UserAbortError } from '../errors.js';
+import type { CallSettings, ResolvedOptions } from '../options.js';
+import type { SdkLogger } from '../util/logger.js';
+import { VERSION } from '../version.js';
+import { openGate, type RequestGate } from './gate.js';
 import { withRetries } from './retry.js';
 import { type Connections, type HttpResponse, send } from './transport.js';
-import { VERSION } from './version.js';
 
 /** Bytes of an error body kept for `detail`; the rest is dropped with the connection. */
 export const ERROR_BODY_LIMIT = 64 * 1024;
@@ -34,11 +35,18 @@ export class Core {
   readonly options: ResolvedOptions;
   readonly connections: Connections;
   readonly log: SdkLogger;
+  readonly gate: RequestGate;
 
-  constructor(options: ResolvedOptions, connections: Connections, log: SdkLogger) {
+  constructor(
+    options: ResolvedOptions,
+    connections: Connections,
+    log: SdkLogger,
+    gate: RequestGate = openGate,
+  ) {
     this.options = options;
     this.connections = connections;
     this.log = log;
+    this.gate = gate;
   }
 
   readonly #urls = new Map<string, URL>();
@@ -88,34 +96,46 @@ export class Core {
         outcome = '';
         let url = spec.url;
         let res: HttpResponse;
-        for (let hops = 0; ; hops++) {
-          res = await send(this.connections.dispatcher, {
-            method: spec.method,
-            url,
-            headers: this.headersFor(url, settings),
-            body: spec.body,
-            timeout: settings.timeout,
-            dispatcherTimeout: this.connections.timeout,
-            signal: settings.signal,
-            billable: spec.billable,
-          });
-          const location = res.headers.location;
-          if (!REDIRECT_STATUSES.has(res.status) || !location || hops >= (spec.redirects ?? 0)) break;
-          await res.discard();
-          url = new URL(location, url);
+        // Requests to the API wait their turn at the gate (rate limit, 429 pause); downloads do not.
+        const ticket = this.isApiOrigin(url)
+          ? await this.gate.acquire({
+              startsWork: spec.billable,
+              signal: settings.signal,
+              deadline: spec.deadline,
+            })
+          : undefined;
+        try {
+          for (let hops = 0; ; hops++) {
+            res = await send(this.connections.dispatcher, {
+              method: spec.method,
+              url,
+              headers: this.headersFor(url, settings),
+              body: spec.body,
+              timeout: settings.timeout,
+              dispatcherTimeout: this.connections.timeout,
+              signal: settings.signal,
+              billable: spec.billable,
+            });
+            const location = res.headers.location;
+            if (!REDIRECT_STATUSES.has(res.status) || !location || hops >= (spec.redirects ?? 0)) break;
+            await res.discard();
+            url = new URL(location, url);
+          }
+          outcome = String(res.status);
+          if (res.status < 200 || res.status >= 300) {
+            throw errorFromResponse({
+              status: res.status,
+              headers: res.headers,
+              text: await this.errorText(res),
+              secret: this.options.apiKey,
+            });
+          }
+          const value = await read(res);
+          if (this.log.debugEnabled) this.log.debug(`${label} → ${outcome} in ${elapsed(started)} ms`);
+          return value;
+        } finally {
+          ticket?.release();
         }
-        outcome = String(res.status);
-        if (res.status < 200 || res.status >= 300) {
-          throw errorFromResponse({
-            status: res.status,
-            headers: res.headers,
-            text: await this.errorText(res),
-            secret: this.options.apiKey,
-          });
-        }
-        const value = await read(res);
-        if (this.log.debugEnabled) this.log.debug(`${label} → ${outcome} in ${elapsed(started)} ms`);
-        return value;
       },
       {
         maxRetries: settings.maxRetries,

@@ -1,5 +1,5 @@
+import type { JobOutput, OutputItem } from '../jobs/job-types.js';
 import { sniffImageType } from './image-result.js';
-import type { JobOutput, OutputItem } from './job-types.js';
 
 const BASE64_TEXT = /^[A-Za-z0-9+/\r\n]+={0,2}$/;
 

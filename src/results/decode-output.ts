@@ -1,6 +1,6 @@
-import { APIError, type Headers, isRecord } from './errors.js';
+import { APIError, type Headers, isRecord } from '../errors.js';
+import type { HttpResponse } from '../http/transport.js';
 import { ImageResult, sniffImageType } from './image-result.js';
-import type { HttpResponse } from './transport.js';
 
 /** A parsed JSON value. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

@@ -1,5 +1,5 @@
 import type * as Zod from 'zod';
-import { lazyModule, lazyObject } from './lazy.js';
+import { lazyModule, lazyObject } from '../util/lazy.js';
 
 /** The 27 samplers `flux-schnell` accepts, in the order Segmind lists them. */
 export const SAMPLERS = [

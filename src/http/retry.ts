@@ -1,6 +1,6 @@
 import pRetry from 'p-retry';
-import { APIError, ConnectionError, RequestTimeoutError, retryAfterMs, UserAbortError } from './errors.js';
-import { sleep } from './sleep.js';
+import { APIError, ConnectionError, RequestTimeoutError, retryAfterMs, UserAbortError } from '../errors.js';
+import { clock } from '../util/clock.js';
 
 /** HTTP statuses worth another try: nothing was billed and the next attempt may succeed. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
@@ -46,7 +46,7 @@ export function isRetryable(error: unknown, billable: boolean): boolean {
  */
 export function retryDelay(error: unknown, retry: number, random = Math.random): number {
   if (error instanceof APIError) {
-    const hinted = retryAfterMs(error.headers, Date.now());
+    const hinted = retryAfterMs(error.headers, clock.now());
     if (hinted !== undefined) return hinted;
   }
   const base = Math.min(BACKOFF_MAX, BACKOFF_INITIAL * 2 ** (retry - 1));
@@ -63,7 +63,7 @@ function decide(error: unknown, retriesLeft: number, retry: number, policy: Retr
   const delay = retryDelay(error, retry);
   if (delay > MAX_RETRY_AFTER)
     return { retry: false, reason: `server asked to wait ${delay} ms (over 60 s)` };
-  if (policy.deadline !== undefined && Date.now() + delay > policy.deadline) {
+  if (policy.deadline !== undefined && clock.now() + delay > policy.deadline) {
     return { retry: false, reason: `a ${delay} ms wait would pass the deadline` };
   }
   return { retry: true, delay, attempt: retry };
@@ -102,5 +102,5 @@ async function afterFailure(
   const decision = decide(error, retriesLeft, attempt, policy);
   policy.onRetryDecision?.(error, decision);
   if (!decision.retry) throw error;
-  await sleep(decision.delay, policy.signal);
+  await clock.sleep(decision.delay, policy.signal);
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { isRecord, ValidationError, type ValidationIssue } from './errors.js';
+import { isRecord, ValidationError, type ValidationIssue } from '../errors.js';
 import { isKnownModel, schemaFor } from './params.js';
 
 /**

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { Core } from './core.js';
-import { SegmindError } from './errors.js';
+import { SegmindError } from '../errors.js';
+import type { Core } from '../http/core.js';
+import type { HttpResponse } from '../http/transport.js';
+import { callSettings, type RequestOptions } from '../options.js';
 import { ImageResult, sniffImageType } from './image-result.js';
-import { callSettings, type RequestOptions } from './options.js';
-import type { HttpResponse } from './transport.js';
 
 /** Redirects a download follows (CDNs redirect); the key is never sent past the API's origin. */
 export const MAX_DOWNLOAD_REDIRECTS = 5;

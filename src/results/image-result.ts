@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { inspect } from 'node:util';
-import type { Headers } from './errors.js';
+import type { Headers } from '../errors.js';
 
 /**
  * An image in hand: its bytes and what the server said about the call.

@@ -1,4 +1,3 @@
-import type { Core } from './core.js';
 import {
   APIError,
   errorFromResponse,
@@ -8,12 +7,13 @@ import {
   RequestTimeoutError,
   SegmindError,
   UserAbortError,
-} from './errors.js';
+} from '../errors.js';
+import type { Core } from '../http/core.js';
+import type { HttpResponse } from '../http/transport.js';
+import { callSettings, type RequestOptions } from '../options.js';
+import { clock } from '../util/clock.js';
 import type { JobJSON, JobResult, JobStatus } from './job-types.js';
-import { callSettings, type RequestOptions } from './options.js';
 import { adaptiveSchedule, type DurationStats, nextPollDelay, type PollInterval } from './poll-schedule.js';
-import { sleep } from './sleep.js';
-import type { HttpResponse } from './transport.js';
 
 /**
  * Options of `job.wait()`. `timeout` here is the deadline for the whole wait; each HTTP request
@@ -124,7 +124,7 @@ export class Job {
    */
   async wait(options: WaitOptions = {}): Promise<JobResult> {
     const core = this.#ctx.core;
-    const started = Date.now();
+    const started = clock.now();
     const deadline = started + (options.timeout ?? core.options.waitTimeout);
     const origin = this.#submittedAt ?? started;
     const model = this.model ?? '';
@@ -136,17 +136,17 @@ export class Job {
     let lastPendingAt = origin;
     let polls = 0;
 
-    const timeLeft = () => deadline - Date.now();
+    const timeLeft = () => deadline - clock.now();
     const inTime = async <T>(step: (timeout: number) => Promise<T>): Promise<T> => {
       const left = timeLeft();
-      if (left <= 0) throw new InferenceTimeoutError(this.requestId, Date.now() - started, last);
+      if (left <= 0) throw new InferenceTimeoutError(this.requestId, clock.now() - started, last);
       const timeout = Math.min(left, core.options.timeout);
       try {
         return await step(timeout);
       } catch (err) {
         // A request cut short by the wait's own deadline is the wait timing out, not the network.
         if (err instanceof RequestTimeoutError && timeLeft() <= 0) {
-          throw new InferenceTimeoutError(this.requestId, Date.now() - started, last);
+          throw new InferenceTimeoutError(this.requestId, clock.now() - started, last);
         }
         throw err;
       }
@@ -171,15 +171,15 @@ export class Job {
       if (status.status === 'COMPLETED') {
         // It ended between the last pending check and this one.
         if (this.#submittedAt !== undefined && model) {
-          this.#ctx.stats.record(model, lastPendingAt - origin, Date.now() - origin);
+          this.#ctx.stats.record(model, lastPendingAt - origin, clock.now() - origin);
         }
         return inTime((timeout) => this.#result(pollOptions(timeout)));
       }
-      lastPendingAt = Date.now();
-      const pause = nextPollDelay(interval, { polls, elapsed: Date.now() - origin, status: status.status });
+      lastPendingAt = clock.now();
+      const pause = nextPollDelay(interval, { polls, elapsed: clock.now() - origin, status: status.status });
       const left = timeLeft();
-      if (left <= 0) throw new InferenceTimeoutError(this.requestId, Date.now() - started, last);
-      await sleep(Math.min(pause, left), signal);
+      if (left <= 0) throw new InferenceTimeoutError(this.requestId, clock.now() - started, last);
+      await clock.sleep(Math.min(pause, left), signal);
       if (signal?.aborted) throw new UserAbortError(signal.reason);
     }
   }

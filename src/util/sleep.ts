@@ -1,4 +1,4 @@
-import { UserAbortError } from './errors.js';
+import { UserAbortError } from '../errors.js';
 
 /** Waits `ms`, or rejects with `UserAbortError` the moment `signal` fires. Leaves no timer or listener. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

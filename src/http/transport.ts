@@ -9,8 +9,8 @@ import {
   RequestTimeoutError,
   SegmindError,
   UserAbortError,
-} from './errors.js';
-import { lazyModule } from './lazy.js';
+} from '../errors.js';
+import { lazyModule } from '../util/lazy.js';
 
 const undici = lazyModule<typeof Undici>('undici');
 

@@ -1,0 +1,34 @@
+/**
+ * The request gate: every HTTP request to the API passes through it before it is sent. A client
+ * without `rateLimit` gets the open gate below; the rate limiter and the client-wide 429 pause plug
+ * in here (src/limits/), so the transport and the retry loop never need to know about limits.
+ */
+export interface GateTicket {
+  /** Call once the answer has been read (or the attempt failed): frees a concurrency slot. */
+  release(): void;
+}
+
+/** What the gate is told about a request it admits. */
+export interface GateRequest {
+  /** A v1 call or a v2 submit: counted against `requestsPerMinute` (other requests only with `scope: 'all'`). */
+  startsWork: boolean;
+  /** The caller's abort signal: a request waiting at the gate leaves at once when it fires. */
+  signal?: AbortSignal | undefined;
+  /** Absolute time (ms since epoch, on the SDK clock) the caller's deadline falls at. */
+  deadline?: number | undefined;
+}
+
+export interface RequestGate {
+  /** Waits for the request's turn (FIFO). Rejects with `UserAbortError` or a timeout error, never for the limit itself. */
+  acquire(request: GateRequest): Promise<GateTicket>;
+  /** The server answered 429: hold every request of the client until `until` (ms since epoch). */
+  pause(until: number): void;
+}
+
+const NO_TICKET: GateTicket = { release() {} };
+
+/** The gate of a client without `rateLimit`. */
+export const openGate: RequestGate = {
+  acquire: () => Promise.resolve(NO_TICKET),
+  pause() {},
+};
