@@ -1,10 +1,15 @@
 import { clock } from './util/clock.js';
-import { excerpt, redact } from './util/redact.js';
+import { parseJson } from './util/json.js';
+import { excerpt, redact, removeSecrets, scrubValue } from './util/redact.js';
 
+// Each instance carries the names of its class chain under a registered symbol, so a guard works on
+// an error from another copy of the package (ESM and CJS loaded together), where instanceof fails.
 const BRAND = Symbol.for('segmind.SegmindError');
 
-/** Response headers, lower-cased, one string per name. */
-export type Headers = Record<string, string>;
+/** Response headers, lower-cased, one string per name (repeated headers joined with `, `). */
+export type ResponseHeaders = Record<string, string>;
+/** @deprecated Use {@link ResponseHeaders}; kept for modules not yet moved over (not exported). */
+export type Headers = ResponseHeaders;
 
 /** One broken rule found by parameter validation. */
 export interface ValidationIssue {
@@ -18,6 +23,9 @@ export interface ValidationIssue {
  * The base of every error this SDK throws. Branch on the subclasses, or use
  * {@link isSegmindError} when two copies of the package may be loaded.
  *
+ * No error carries the API key: message, `detail`, `body`, `headers`, `toJSON()` and
+ * `util.inspect()` output are scrubbed of it, whatever its length.
+ *
  * @example
  * try { await client.runSync('flux-schnell', { prompt }); }
  * catch (err) { if (err instanceof RateLimitError) console.log(err.retryAfter); }
@@ -26,14 +34,66 @@ export class SegmindError extends Error {
   override name = 'SegmindError';
 
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    Object.defineProperty(this, BRAND, { value: true });
+    // The one place every error passes through: the message (and so the stack) never holds a key.
+    super(removeSecrets(message), options);
+    const names: string[] = [];
+    for (let c: unknown = new.target; typeof c === 'function' && c !== Error; c = Object.getPrototypeOf(c)) {
+      names.push((c as { name: string }).name);
+    }
+    Object.defineProperty(this, BRAND, { value: Object.freeze(names) });
+  }
+
+  /** The error's fields, without the stack, safe to log or send (the key is never among them). */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { name: this.name, message: this.message };
+    for (const [key, value] of Object.entries(this)) {
+      if (key !== 'cause') out[key] = value;
+    }
+    const cause = (this as { cause?: unknown }).cause;
+    if (cause instanceof Error) out.cause = { name: cause.name, message: removeSecrets(cause.message) };
+    return out;
   }
 }
 
-/** `true` for any error thrown by this SDK, even one from another copy of the package (ESM and CJS). */
-export function isSegmindError(value: unknown): value is SegmindError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+/** The error class names {@link isSegmindError} can check for, with the type each one narrows to. */
+export interface SegmindErrorTypes {
+  SegmindError: SegmindError;
+  ValidationError: ValidationError;
+  APIError: APIError;
+  BadRequestError: BadRequestError;
+  AuthenticationError: AuthenticationError;
+  PermissionDeniedError: PermissionDeniedError;
+  NotFoundError: NotFoundError;
+  InsufficientCreditsError: InsufficientCreditsError;
+  UnprocessableEntityError: UnprocessableEntityError;
+  InferenceFailedError: InferenceFailedError;
+  RateLimitError: RateLimitError;
+  InternalServerError: InternalServerError;
+  ConnectionError: ConnectionError;
+  RequestTimeoutError: RequestTimeoutError;
+  InferenceTimeoutError: InferenceTimeoutError;
+  UserAbortError: UserAbortError;
+}
+
+/**
+ * `true` for any error thrown by this SDK, even one from another copy of the package (ESM and CJS),
+ * where `instanceof` fails. With a class name, `true` only for that class or a subclass of it.
+ * @example
+ * if (isSegmindError(err, 'RateLimitError')) console.log(err.retryAfter);
+ * if (isSegmindError(err, 'APIError')) console.log(err.status); // any HTTP error
+ */
+export function isSegmindError(value: unknown): value is SegmindError;
+export function isSegmindError<N extends keyof SegmindErrorTypes>(
+  value: unknown,
+  name: N,
+): value is SegmindErrorTypes[N];
+export function isSegmindError(value: unknown, name?: string): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const brand = (value as Record<symbol, unknown>)[BRAND];
+  if (name === undefined) return brand === true || Array.isArray(brand);
+  if (Array.isArray(brand)) return brand.includes(name);
+  // An older copy branded with `true` only: its own class name is all that can be checked.
+  return brand === true && (value as { name?: unknown }).name === name;
 }
 
 /** The parameters break the model's rules. Thrown before any request is sent, so nothing is billed. */
@@ -55,42 +115,44 @@ export class ValidationError extends SegmindError {
 /** What the SDK knows about an HTTP answer that became an error. */
 export interface APIErrorInit {
   status: number;
-  headers: Headers;
-  /** The server's `error` text, or an excerpt of the body. Redacted and bounded by the factory. */
+  headers: ResponseHeaders;
+  /** The server's `error` text, or an excerpt of the body. Redacted and bounded here. */
   detail?: string | undefined;
   /** The parsed JSON body, when there was one. */
   body?: unknown;
   /** A sentence to use instead of the default `"<status> <detail>"`. */
   message?: string;
+  /** The id to report; by default the body's `request_id`, else the `x-request-id` header. */
+  requestId?: string | undefined;
 }
 
 /** The server answered with a status that is not a success. Subclasses cover the known statuses. */
 export class APIError extends SegmindError {
   override name: string = 'APIError';
-  /** The HTTP status. */
+  /** The HTTP status (200 for a success answer the SDK could not use). */
   readonly status: number;
-  /** The `x-request-id` (or the job's `request_id`) of the failed call, when the server sent one. */
+  /** The id of the failed call: the job's id for a job, else the `x-request-id` the server sent. */
   readonly requestId: string | undefined;
   /** The server's message, redacted and at most 500 characters. */
   readonly detail: string | undefined;
-  /** The response headers, lower-cased. */
-  readonly headers: Headers;
-  /** The parsed JSON body, when the server sent JSON. */
+  /** The response headers, lower-cased, with the key removed from any value that echoed it. */
+  readonly headers: ResponseHeaders;
+  /** The parsed JSON body, when the server sent JSON (the key removed from any string in it). */
   readonly body: unknown;
   /** How long the server asked to wait before trying again, in ms, when it said. */
   readonly retryAfter: number | undefined;
 
   constructor(init: APIErrorInit) {
-    const detail = init.detail ?? '';
-    super(
-      init.message ?? (detail.startsWith(String(init.status)) ? detail : `${init.status} ${detail}`.trim()),
-    );
+    const detail = init.detail === undefined ? undefined : redact(init.detail);
+    const text = detail ?? '';
+    super(init.message ?? (text.startsWith(String(init.status)) ? text : `${init.status} ${text}`.trim()));
     this.status = init.status;
-    this.headers = init.headers;
-    this.detail = init.detail;
-    this.body = init.body;
-    this.requestId = requestIdOf(init.headers, init.body);
-    this.retryAfter = retryAfterMs(init.headers, clock.now());
+    this.headers = scrubValue(init.headers ?? {});
+    this.detail = detail;
+    this.body = scrubValue(init.body);
+    const id = init.requestId || requestIdOf(this.headers, this.body);
+    this.requestId = id === undefined ? undefined : removeSecrets(id);
+    this.retryAfter = retryAfterMs(this.headers, clock.now());
   }
 }
 
@@ -124,22 +186,33 @@ export class InternalServerError extends APIError {
 }
 
 /**
- * A job ran and reported FAILED (HTTP 422, or a body whose `status` is `FAILED`).
- * Content-safety blocks land here too. The job was accepted, so it may have been billed.
+ * 422 on a v1 call or a v2 submit: the server refused the parameters and nothing ran, so nothing was
+ * billed. `detail` holds the server's reasons, a FastAPI-style `detail` list flattened to
+ * `"steps: must be at most 8; …"`.
+ */
+export class UnprocessableEntityError extends APIError {
+  override name = 'UnprocessableEntityError' as const;
+}
+
+/**
+ * A job ran and reported FAILED (HTTP 422 or a body whose `status` is `FAILED`, on its status or
+ * result endpoint). Content-safety blocks land here too. The job was accepted, so it may have been
+ * billed. `requestId` is always the job's id.
  */
 export class InferenceFailedError extends APIError {
   override name = 'InferenceFailedError' as const;
   /** The job's server metrics, e.g. `{ inference_time }` (seconds, as on the wire). */
   readonly metrics: Record<string, unknown>;
 
-  constructor(init: APIErrorInit & { requestId?: string | undefined }) {
+  constructor(init: APIErrorInit) {
+    const id = init.requestId || (isRecord(init.body) ? firstString(init.body.request_id) : undefined);
     super({
       ...init,
-      message: `Job ${init.requestId ?? requestIdOf(init.headers, init.body) ?? ''} failed: ${init.detail ?? 'no reason given'}`,
+      requestId: id,
+      message: `${id ? `Job ${id}` : 'The job'} failed: ${init.detail ?? 'no reason given'}`,
     });
-    if (init.requestId) Object.defineProperty(this, 'requestId', { value: init.requestId, enumerable: true });
     const metrics = (init.body as { metrics?: unknown } | undefined)?.metrics;
-    this.metrics = isRecord(metrics) ? metrics : {};
+    this.metrics = isRecord(metrics) ? scrubValue(metrics) : {};
   }
 }
 
@@ -205,50 +278,81 @@ const STATUS_CLASSES: Record<number, typeof APIError> = {
   403: PermissionDeniedError,
   404: NotFoundError,
   406: InsufficientCreditsError,
+  422: UnprocessableEntityError,
   429: RateLimitError,
 };
 
 /** What the factory needs to build an error from an HTTP answer. */
 export interface HttpAnswer {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   /** The body as text, possibly cut short; the factory keeps a redacted excerpt. */
   text: string;
   /** The API key, so it can be scrubbed from anything the server echoed. */
   secret?: string | undefined;
+  /**
+   * A job's status or result endpoint: a 422 or a FAILED body there means the job ran and failed.
+   * Elsewhere (a v1 call, a v2 submit) a 422 means the parameters were refused and nothing ran.
+   */
+  jobEndpoint?: boolean | undefined;
+  /** The job's id, when the answer is about a known job: reported as `requestId` whatever the body says. */
+  jobId?: string | undefined;
 }
 
 /**
- * The one place an HTTP answer becomes an error: picks the class from the status (or a FAILED body)
- * and fills `detail`, `requestId`, `headers`, `body` and `retryAfter`.
+ * The one place an HTTP answer becomes an error: picks the class from the status (or a FAILED body
+ * on a job endpoint) and fills `detail`, `requestId`, `headers`, `body` and `retryAfter`.
  */
 export function errorFromResponse(answer: HttpAnswer): APIError {
-  const { status, headers, secret } = answer;
-  const body = parseJson(answer.text, headers['content-type']);
-  const serverText = isRecord(body)
-    ? firstString(body.error, body.detail, body.message)
-    : excerpt(answer.text, headers['content-type']);
+  const { status, secret } = answer;
+  const headers = scrubValue(answer.headers, secret);
+  const trimmed = answer.text.trimStart();
+  const looksJson = headers['content-type']?.includes('json') || /^[{[]/.test(trimmed);
+  const body = scrubValue(looksJson ? parseJson(answer.text) : undefined, secret);
+  const serverText = isRecord(body) ? messageOf(body) : excerpt(answer.text, headers['content-type']);
   const detail = serverText ? redact(serverText, secret) : undefined;
-  const init: APIErrorInit = { status, headers, detail, body: scrub(body, secret) };
-  if (status === 422 || (isRecord(body) && body.status === 'FAILED')) return new InferenceFailedError(init);
+  const init: APIErrorInit = { status, headers, detail, body, requestId: answer.jobId };
+  if (answer.jobEndpoint && (status === 422 || (isRecord(body) && body.status === 'FAILED'))) {
+    return new InferenceFailedError(init);
+  }
+  if (status === 422) {
+    return new UnprocessableEntityError({
+      ...init,
+      message: `422 the server refused the parameters (nothing ran, nothing was billed)${detail ? `: ${detail}` : ''}`,
+    });
+  }
   const Class = STATUS_CLASSES[status] ?? (status >= 500 ? InternalServerError : APIError);
   return new Class(init);
 }
 
-function parseJson(text: string, contentType: string | undefined): unknown {
-  const trimmed = text.trimStart();
-  if (!contentType?.includes('json') && !trimmed.startsWith('{')) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+/**
+ * The server's reason from an error body: `error`, a FastAPI-style `detail` (a string or a list of
+ * `{ loc, msg }`, flattened to `"steps: must be at most 8; …"`) and `message`, each once, in that order.
+ */
+export function messageOf(body: Record<string, unknown>): string | undefined {
+  const parts: string[] = [];
+  for (const value of [body.error, body.detail, body.message]) {
+    const text = textOf(value);
+    if (text && !parts.includes(text)) parts.push(text);
   }
+  return parts.length > 0 ? parts.join(': ') : undefined;
 }
 
-function scrub(body: unknown, secret: string | undefined): unknown {
-  if (body === undefined || !secret) return body;
-  const json = JSON.stringify(body);
-  return json.includes(secret) ? JSON.parse(json.split(secret).join('[redacted]')) : body;
+function textOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.trim() || undefined;
+  if (Array.isArray(value)) {
+    const items = value.map(textOf).filter((t): t is string => !!t);
+    return items.length > 0 ? items.join('; ') : undefined;
+  }
+  if (isRecord(value)) {
+    const msg = firstString(value.msg, value.message, value.error);
+    if (!msg) return undefined;
+    const loc = Array.isArray(value.loc)
+      ? value.loc.filter((p, i) => !(i === 0 && p === 'body')).join('.')
+      : undefined;
+    return loc ? `${loc}: ${msg}` : msg;
+  }
+  return undefined;
 }
 
 function firstString(...values: unknown[]): string | undefined {
@@ -256,24 +360,62 @@ function firstString(...values: unknown[]): string | undefined {
   return undefined;
 }
 
-function requestIdOf(headers: Headers, body: unknown): string | undefined {
-  return headers['x-request-id'] ?? (isRecord(body) ? firstString(body.request_id) : undefined);
+function requestIdOf(headers: ResponseHeaders, body: unknown): string | undefined {
+  return (
+    (isRecord(body) ? firstString(body.request_id) : undefined) ?? (headers['x-request-id'] || undefined)
+  );
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+// The three HTTP-date forms of RFC 9110 §5.6.7: IMF-fixdate, the obsolete RFC 850 form and asctime.
+const IMF_FIXDATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+const RFC850_DATE =
+  /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\d{2})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+const ASCTIME_DATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) ([ \d]\d) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/;
+
+/** An RFC 9110 HTTP date as ms since the epoch; `undefined` for anything else. */
+export function parseHttpDate(value: string): number | undefined {
+  let parts: [string, string, string, string, string, string] | undefined;
+  const imf = IMF_FIXDATE.exec(value);
+  const rfc850 = imf ? null : RFC850_DATE.exec(value);
+  const asctime = imf || rfc850 ? null : ASCTIME_DATE.exec(value);
+  if (imf) parts = [imf[3]!, imf[2]!, imf[1]!, imf[4]!, imf[5]!, imf[6]!];
+  else if (rfc850) {
+    // Two-digit years: RFC 9110 reads one more than 50 years ahead as the past century.
+    const thisYear = new Date(clock.now()).getUTCFullYear();
+    let year = Math.floor(thisYear / 100) * 100 + Number(rfc850[3]);
+    if (year > thisYear + 50) year -= 100;
+    parts = [String(year), rfc850[2]!, rfc850[1]!, rfc850[4]!, rfc850[5]!, rfc850[6]!];
+  } else if (asctime) {
+    parts = [asctime[6]!, asctime[1]!, asctime[2]!.trim(), asctime[3]!, asctime[4]!, asctime[5]!];
+  }
+  if (!parts) return undefined;
+  const [year, month, day, hour, minute, second] = parts;
+  const monthIndex = MONTHS.indexOf(month);
+  const [d, h, min, sec] = [Number(day), Number(hour), Number(minute), Number(second)];
+  if (monthIndex < 0 || d < 1 || d > 31 || h > 23 || min > 59 || sec > 60) return undefined;
+  const at = Date.UTC(Number(year), monthIndex, d, h, min, Math.min(sec, 59));
+  // Reject dates that do not exist (31 Feb rolls over into March).
+  return new Date(at).getUTCDate() === d ? at : undefined;
+}
+
 /**
- * How long the server asked us to wait, in ms: `Retry-After` (seconds or an HTTP date) first, then
+ * How long the server asked us to wait, in ms: `Retry-After` first (a non-negative integer of
+ * seconds, or an HTTP date as RFC 9110 defines it; anything else is ignored), then
  * `x-rate-limit-reset-at-utc` (an ISO date, or epoch seconds or ms). `undefined` when neither parses.
  */
-export function retryAfterMs(headers: Headers, now: number): number | undefined {
+export function retryAfterMs(headers: ResponseHeaders, now: number): number | undefined {
   const retryAfter = headers['retry-after']?.trim();
   if (retryAfter) {
-    if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.round(Number(retryAfter) * 1000);
-    const at = Date.parse(retryAfter);
-    if (!Number.isNaN(at)) return Math.max(0, at - now);
+    if (/^\d+$/.test(retryAfter)) return Number(retryAfter) * 1000;
+    const at = parseHttpDate(retryAfter);
+    if (at !== undefined) return Math.max(0, at - now);
   }
   const resetAt = headers['x-rate-limit-reset-at-utc']?.trim();
   if (resetAt) {
@@ -281,12 +423,11 @@ export function retryAfterMs(headers: Headers, now: number): number | undefined 
     if (/^\d+(\.\d+)?$/.test(resetAt)) {
       const n = Number(resetAt);
       at = n > 1e12 ? n : n * 1000;
-    } else {
-      // A bare ISO time without a zone is UTC here, as the header's name says.
-      at = Date.parse(
-        /[zZ]|[+-]\d\d:?\d\d$/.test(resetAt) || !resetAt.includes('T') ? resetAt : `${resetAt}Z`,
-      );
-    }
+    } else if (/^\d{4}-\d{2}-\d{2}/.test(resetAt)) {
+      // A bare ISO time without a zone is UTC here, as the header's name says (never local time).
+      const iso = resetAt.replace(/^(\d{4}-\d{2}-\d{2}) /, '$1T');
+      at = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) || !iso.includes('T') ? iso : `${iso}Z`);
+    } else at = parseHttpDate(resetAt) ?? Number.NaN;
     if (!Number.isNaN(at)) return Math.max(0, Math.round(at - now));
   }
   return undefined;

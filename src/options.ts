@@ -1,6 +1,12 @@
 import type { Dispatcher } from 'undici';
 import { SegmindError } from './errors.js';
+import {
+  type RateLimitOptions,
+  type ResolvedRateLimit,
+  resolveRateLimit,
+} from './limits/rate-limit-options.js';
 import { LOG_LEVELS, type Logger, type LogLevel } from './util/logger.js';
+import { registerSecret } from './util/redact.js';
 
 /** Where the SDK sends requests unless told otherwise. */
 export const DEFAULT_BASE_URL = 'https://api.segmind.com';
@@ -14,11 +20,14 @@ export const DEFAULT_POLL_INTERVAL = 1_000;
 export const DEFAULT_WAIT_TIMEOUT = 600_000;
 /** Log level when neither the option nor `SEGMIND_LOG` says. */
 export const DEFAULT_LOG_LEVEL: LogLevel = 'warn';
+/** Largest success body read into memory, in bytes (256 MiB). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
 /** Options of {@link SegmindClient}. Every one has a default; per-call {@link RequestOptions} win. */
 export interface ClientOptions {
   /**
-   * Your Segmind API key (`SG_…`).
+   * Your Segmind API key (`SG_…`): visible ASCII, no spaces or control characters (a key with a
+   * stray newline from a `.env` file is refused at construction, never sent).
    * @default process.env.SEGMIND_API_KEY
    */
   apiKey?: string | undefined;
@@ -28,7 +37,8 @@ export interface ClientOptions {
    */
   baseURL?: string | undefined;
   /**
-   * Limit for each HTTP request, in ms (headers and body together).
+   * Limit for each HTTP request, in ms (headers and body together). Like every duration option:
+   * a finite number > 0 and ≤ 2_147_483_647 (about 24.8 days), else a `SegmindError` at construction.
    * @default 120_000
    */
   timeout?: number | undefined;
@@ -38,12 +48,14 @@ export interface ClientOptions {
    */
   maxRetries?: number | undefined;
   /**
-   * Base interval of `wait()` polling, in ms, when the call does not set `interval`.
+   * Base interval of `wait()` polling, in ms, when the call does not set `interval` (finite, > 0,
+   * ≤ 2_147_483_647).
    * @default 1_000
    */
   pollInterval?: number | undefined;
   /**
-   * Deadline of `wait()` and `run()`, in ms, when the call does not set `timeout`.
+   * Deadline of `wait()` and `run()`, in ms, when the call does not set `timeout` (finite, > 0,
+   * ≤ 2_147_483_647).
    * @default 600_000
    */
   waitTimeout?: number | undefined;
@@ -57,8 +69,23 @@ export interface ClientOptions {
    * @default the client's own keep-alive Agent
    */
   dispatcher?: Dispatcher | undefined;
-  /** Headers merged into every request to the API. */
+  /**
+   * Headers merged into every request to the API (`baseURL`'s origin only, like the key: never to
+   * a CDN or any other host). Names must be HTTP tokens and values printable ASCII without control
+   * characters; anything else is a `SegmindError` at construction.
+   * @default {}
+   * @example
+   * new SegmindClient({ defaultHeaders: { 'x-team': 'search' } });
+   */
   defaultHeaders?: Record<string, string> | undefined;
+  /**
+   * Largest success body the SDK reads into memory, in bytes: an answer with a larger
+   * `content-length`, or one that grows past it, fails with an `APIError` and the connection is
+   * dropped. Error bodies are always cut at 64 KiB. `downloadToFile()` streams to disk and is not
+   * bound by it.
+   * @default 268_435_456 (256 MiB)
+   */
+  maxResponseBytes?: number | undefined;
   /**
    * How much to log.
    * @default process.env.SEGMIND_LOG ?? 'warn'
@@ -69,6 +96,16 @@ export interface ClientOptions {
    * @default console
    */
   logger?: Logger | undefined;
+  /**
+   * Keeps the client under the account's requests-per-minute limit: calls over it wait their turn
+   * (FIFO, abortable, inside their own deadline) and are never failed for it. `withOptions()`
+   * copies share the limiter. Without it, a 429 still pauses every request of the client until
+   * the server's reset time.
+   * @default none
+   * @example
+   * new SegmindClient({ rateLimit: { requestsPerMinute: 50, concurrency: 8 } });
+   */
+  rateLimit?: RateLimitOptions | undefined;
 }
 
 /**
@@ -77,16 +114,21 @@ export interface ClientOptions {
  * await client.runSync('flux-schnell', { prompt }, { timeout: 30_000, signal: AbortSignal.timeout(60_000) });
  */
 export interface RequestOptions {
-  /** Limit for each HTTP request, in ms. @default the client's `timeout` */
+  /** Limit for each HTTP request, in ms (finite, > 0, ≤ 2_147_483_647). @default the client's `timeout` */
   timeout?: number | undefined;
   /** Retries for retryable failures. @default the client's `maxRetries` */
   maxRetries?: number | undefined;
   /** Cancels the call, including a pending retry delay, with `UserAbortError`. */
   signal?: AbortSignal | undefined;
-  /** Extra headers for this call. */
+  /**
+   * Extra headers for this call; they go with it wherever it goes (a download's CDN too), except
+   * `x-api-key`. A value that is not printable ASCII is a `SegmindError` before anything is sent.
+   */
   headers?: Record<string, string> | undefined;
   /** Check parameters before sending. @default the client's `validate` */
   validate?: boolean | undefined;
+  /** Largest success body read into memory, in bytes. @default the client's `maxResponseBytes` */
+  maxResponseBytes?: number | undefined;
 }
 
 /** Client options with every default applied. */
@@ -99,37 +141,47 @@ export interface ResolvedOptions {
   waitTimeout: number;
   validate: boolean;
   dispatcher: Dispatcher | undefined;
+  /** Lower-cased names; sent to `baseURL`'s origin only. */
   defaultHeaders: Record<string, string>;
+  maxResponseBytes: number;
   logLevel: LogLevel;
   logger: Logger;
+  rateLimit: ResolvedRateLimit | undefined;
 }
 
 type Env = Record<string, string | undefined>;
 
 /** The one place client options meet their defaults and the environment. */
 export function resolveClientOptions(options: ClientOptions, env: Env = process.env): ResolvedOptions {
+  const fromEnv = options.apiKey === undefined;
   const apiKey = options.apiKey ?? env.SEGMIND_API_KEY;
   if (!apiKey) {
     throw new SegmindError(
       'No API key: pass { apiKey } to new SegmindClient() or set the SEGMIND_API_KEY environment variable',
     );
   }
+  checkApiKey(apiKey, fromEnv ? 'SEGMIND_API_KEY' : 'apiKey');
   const envLevel = env.SEGMIND_LOG?.toLowerCase();
   const logLevel = options.logLevel ?? (isLogLevel(envLevel) ? envLevel : DEFAULT_LOG_LEVEL);
   if (!isLogLevel(logLevel)) throw new SegmindError(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
-  return {
+  const resolved: ResolvedOptions = {
     apiKey,
     baseURL: checkBaseURL(options.baseURL ?? env.SEGMIND_BASE_URL ?? DEFAULT_BASE_URL),
-    timeout: positive('timeout', options.timeout ?? DEFAULT_TIMEOUT),
+    timeout: checkDuration('timeout', options.timeout ?? DEFAULT_TIMEOUT),
     maxRetries: retries(options.maxRetries ?? DEFAULT_MAX_RETRIES),
-    pollInterval: positive('pollInterval', options.pollInterval ?? DEFAULT_POLL_INTERVAL),
-    waitTimeout: positive('waitTimeout', options.waitTimeout ?? DEFAULT_WAIT_TIMEOUT),
+    pollInterval: checkDuration('pollInterval', options.pollInterval ?? DEFAULT_POLL_INTERVAL),
+    waitTimeout: checkDuration('waitTimeout', options.waitTimeout ?? DEFAULT_WAIT_TIMEOUT),
     validate: options.validate ?? true,
     dispatcher: options.dispatcher,
-    defaultHeaders: { ...options.defaultHeaders },
+    defaultHeaders: checkHeaders('defaultHeaders', options.defaultHeaders),
+    maxResponseBytes: checkByteLimit(options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES),
     logLevel,
     logger: options.logger ?? console,
+    rateLimit: resolveRateLimit(options.rateLimit),
   };
+  // Every error scrubs this key for as long as the client lives.
+  registerSecret(resolved, apiKey);
+  return resolved;
 }
 
 /** The settings one call runs with: per-call options over the client's. */
@@ -138,26 +190,94 @@ export interface CallSettings {
   maxRetries: number;
   validate: boolean;
   signal: AbortSignal | undefined;
+  /**
+   * The call's own headers (lower-cased names), sent wherever the call goes. The client's
+   * `defaultHeaders` are not in here: the core adds them for `baseURL`'s origin only.
+   */
   headers: Record<string, string>;
+  /** Largest success body read into memory, in bytes. */
+  maxResponseBytes: number;
 }
 
 export function callSettings(client: ResolvedOptions, call: RequestOptions = {}): CallSettings {
   return {
-    timeout: positive('timeout', call.timeout ?? client.timeout),
+    timeout: call.timeout === undefined ? client.timeout : checkDuration('timeout', call.timeout),
     maxRetries: retries(call.maxRetries ?? client.maxRetries),
     validate: call.validate ?? client.validate,
     signal: call.signal,
-    headers: { ...client.defaultHeaders, ...call.headers },
+    headers: call.headers === undefined ? NO_HEADERS : checkHeaders('headers', call.headers),
+    maxResponseBytes:
+      call.maxResponseBytes === undefined ? client.maxResponseBytes : checkByteLimit(call.maxResponseBytes),
   };
 }
+
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 function isLogLevel(value: unknown): value is LogLevel {
   return LOG_LEVELS.includes(value as LogLevel);
 }
 
-function positive(name: string, value: number): number {
-  if (typeof value !== 'number' || !(value > 0)) {
-    throw new SegmindError(`${name} must be a positive number of milliseconds, got ${String(value)}`);
+// Header names are RFC 9110 tokens; values printable ASCII (space and tab inside) with no control
+// characters. undici would refuse the rest only once the request is on its way, and a `\n` in a
+// value is the classic `.env` slip; refusing it here means nothing half-formed is ever sent.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\x20-\x7e\t]*$/;
+// The key: visible ASCII only, no spaces.
+const API_KEY = /^[\x21-\x7e]+$/;
+
+function describeBadChar(value: string, allowed: RegExp): string {
+  for (const ch of value) {
+    if (!allowed.test(ch)) {
+      const code = ch.codePointAt(0) ?? 0;
+      const name =
+        ch === '\n' ? 'a newline' : ch === '\r' ? 'a carriage return' : ch === ' ' ? 'a space' : '';
+      return name || `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    }
+  }
+  return 'a character that is not allowed';
+}
+
+function checkApiKey(key: string, source: string): void {
+  if (typeof key !== 'string') throw new SegmindError(`${source} must be a string, got ${typeof key}`);
+  if (!API_KEY.test(key)) {
+    // Never echo the key itself: name the source and the offending character only.
+    const what = describeBadChar(key, /^[\x21-\x7e]$/);
+    throw new SegmindError(
+      `${source} is not a valid API key: it contains ${what} (a key is visible ASCII with no spaces or control characters; check for a stray newline in your .env)`,
+    );
+  }
+}
+
+/** Checks header names and values; returns a copy with lower-cased names. */
+export function checkHeaders(
+  option: string,
+  headers: Record<string, string> | undefined,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headers === undefined) return out;
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
+    throw new SegmindError(`${option} must be an object of header names to string values`);
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) {
+      throw new SegmindError(`${option}: ${JSON.stringify(name)} is not a valid header name`);
+    }
+    if (typeof value !== 'string') {
+      throw new SegmindError(`${option}: the value of ${name} must be a string, got ${typeof value}`);
+    }
+    if (!HEADER_VALUE.test(value)) {
+      throw new SegmindError(
+        `${option}: the value of ${name} contains ${describeBadChar(value, /^[\x20-\x7e\t]$/)}; header values must be printable ASCII without control characters`,
+      );
+    }
+    out[name.toLowerCase()] = value;
+  }
+  return out;
+}
+
+function checkByteLimit(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new SegmindError(`maxResponseBytes must be a positive whole number of bytes, got ${String(value)}`);
   }
   return value;
 }
@@ -169,11 +289,13 @@ function retries(value: number): number {
   return value;
 }
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
+// Exactly these: `*.localhost` names go to DNS like any other name, so they are not loopback.
+// WHATWG URL parsing has already normalised 127.1 to 127.0.0.1 and the long forms of ::1 to [::1].
+const LOOPBACK = /^(localhost|127\.(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){2}|\[::1\])$/i;
 
-/** `true` for hosts that never leave this machine: localhost, 127.0.0.0/8 and ::1. */
+/** `true` for hosts that never leave this machine: exactly `localhost`, 127.0.0.0/8 and ::1. */
 export function isLoopback(hostname: string): boolean {
-  return LOOPBACK.test(hostname) || hostname.toLowerCase().endsWith('.localhost');
+  return LOOPBACK.test(hostname);
 }
 
 function checkBaseURL(value: string): URL {
@@ -192,4 +314,20 @@ function checkBaseURL(value: string): URL {
   url.search = '';
   url.hash = '';
   return url;
+}
+
+/** The longest duration timers honour, in ms (2³¹−1); Node fires a longer timer after 1 ms. */
+export const MAX_DURATION = 2_147_483_647;
+
+/**
+ * `value` when it is a usable duration: a finite number of ms, > 0 and ≤ {@link MAX_DURATION}.
+ * Anything else is a `SegmindError` naming the option and the rule, thrown before anything is sent.
+ */
+export function checkDuration(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_DURATION) {
+    throw new SegmindError(
+      `${name} must be a finite number of milliseconds > 0 and ≤ ${MAX_DURATION}, got ${String(value)}`,
+    );
+  }
+  return value;
 }

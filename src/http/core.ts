@@ -1,9 +1,10 @@
-import { errorFromResponse, isSegmindError, UserAbortError } from '../errors.js';
+import { errorFromResponse, isSegmindError, RateLimitError, UserAbortError } from '../errors.js';
 import type { CallSettings, ResolvedOptions } from '../options.js';
+import { clock } from '../util/clock.js';
 import type { SdkLogger } from '../util/logger.js';
 import { VERSION } from '../version.js';
 import { openGate, type RequestGate } from './gate.js';
-import { withRetries } from './retry.js';
+import { BACKOFF_INITIAL, withRetries } from './retry.js';
 import { type Connections, type HttpResponse, send } from './transport.js';
 
 /** Bytes of an error body kept for `detail`; the rest is dropped with the connection. */
@@ -23,6 +24,21 @@ export interface CallSpec {
   deadline?: number | undefined;
   /** How many redirects to follow (downloads only; the key is dropped when the origin changes). */
   redirects?: number | undefined;
+  /**
+   * A job's status or result GET: a 422 or a FAILED body means the job ran and failed
+   * (`InferenceFailedError`). Elsewhere (v1 call, v2 submit) a 422 is `UnprocessableEntityError`.
+   */
+  jobEndpoint?: boolean | undefined;
+  /**
+   * The job's id, on a job endpoint: an `InferenceFailedError` reports it as `requestId`, whatever
+   * the body or the `x-request-id` header say.
+   */
+  jobId?: string | undefined;
+  /**
+   * Bytes of an error body to read before it is cut short (a FAILED 422 status body can be large).
+   * Never more than the call's `maxResponseBytes`. @default ERROR_BODY_LIMIT (64 KiB)
+   */
+  errorBodyLimit?: number | undefined;
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -67,19 +83,24 @@ export class Core {
     return url.host === base.host && url.protocol === base.protocol;
   }
 
+  /**
+   * The headers for one request. The key and the client's `defaultHeaders` go to `baseURL`'s origin
+   * only (a default `authorization` must never reach a CDN); per-call headers go wherever the call
+   * goes, except `x-api-key`. Names are lower-cased (options.ts), so later entries replace earlier ones.
+   */
   headersFor(url: URL, settings: CallSettings): Record<string, string> {
     if (this.isApiOrigin(url)) {
       return {
         'x-api-key': this.options.apiKey,
         'content-type': 'application/json',
         'user-agent': USER_AGENT,
+        ...this.options.defaultHeaders,
         ...settings.headers,
       };
     }
     const headers: Record<string, string> = { 'user-agent': USER_AGENT };
-    // Only per-call headers, never the key or the client's default headers, go to another origin.
     for (const [name, value] of Object.entries(settings.headers)) {
-      if (name.toLowerCase() !== 'x-api-key') headers[name] = value;
+      if (name !== 'x-api-key') headers[name] = value;
     }
     return headers;
   }
@@ -115,6 +136,7 @@ export class Core {
               dispatcherTimeout: this.connections.timeout,
               signal: settings.signal,
               billable: spec.billable,
+              maxResponseBytes: settings.maxResponseBytes,
             });
             const location = res.headers.location;
             if (!REDIRECT_STATUSES.has(res.status) || !location || hops >= (spec.redirects ?? 0)) break;
@@ -126,8 +148,10 @@ export class Core {
             throw errorFromResponse({
               status: res.status,
               headers: res.headers,
-              text: await this.errorText(res),
+              text: await this.errorText(res, spec),
               secret: this.options.apiKey,
+              jobEndpoint: spec.jobEndpoint,
+              jobId: spec.jobId,
             });
           }
           const value = await read(res);
@@ -143,6 +167,12 @@ export class Core {
         signal: settings.signal,
         deadline: spec.deadline,
         onRetryDecision: (error, decision) => {
+          // A 429 holds every request of the client until the server's reset (or the backoff), so
+          // a burst of callers turns into one wait instead of a storm of retries.
+          if (error instanceof RateLimitError) {
+            const wait = decision.retry ? decision.delay : (error.retryAfter ?? BACKOFF_INITIAL);
+            this.gate.pause(clock.now() + wait);
+          }
           // One line per attempt. A request that may have been billed is worth a warning.
           const billed = !decision.retry && decision.reason === 'may have been billed';
           if (!this.log.debugEnabled && !billed) return;
@@ -161,9 +191,10 @@ export class Core {
   }
 
   // An error body that breaks half way still yields the status's error, with what was read.
-  private async errorText(res: HttpResponse): Promise<string> {
+  private async errorText(res: HttpResponse, spec: CallSpec): Promise<string> {
+    const limit = Math.min(spec.errorBodyLimit ?? ERROR_BODY_LIMIT, spec.settings.maxResponseBytes);
     try {
-      return await res.text(ERROR_BODY_LIMIT);
+      return await res.text(limit);
     } catch (err) {
       if (err instanceof UserAbortError) throw err;
       return '';

@@ -1,5 +1,5 @@
 import pRetry from 'p-retry';
-import { APIError, ConnectionError, RequestTimeoutError, retryAfterMs, UserAbortError } from '../errors.js';
+import { APIError, ConnectionError, retryAfterMs, UserAbortError } from '../errors.js';
 import { clock } from '../util/clock.js';
 
 /** HTTP statuses worth another try: nothing was billed and the next attempt may succeed. */
@@ -35,7 +35,7 @@ export type RetryDecision =
 /** Whether an error may be retried under the billing rule (the budget and delays aside). */
 export function isRetryable(error: unknown, billable: boolean): boolean {
   if (error instanceof APIError) return RETRYABLE_STATUSES.has(error.status);
-  if (error instanceof RequestTimeoutError) return !billable;
+  // Timeouts included: one that fired before the request left (while connecting) billed nothing.
   if (error instanceof ConnectionError) return !billable || !error.requestSent;
   return false;
 }
@@ -69,7 +69,15 @@ function decide(error: unknown, retriesLeft: number, retry: number, policy: Retr
   return { retry: true, delay, attempt: retry };
 }
 
-/** Runs `attempt` until it succeeds or the policy says stop; rejects with the last error. */
+/**
+ * Runs `attempt` until it succeeds or the policy says stop; rejects with the last error.
+ *
+ * p-retry does the counting (`retries`) and calls `onFailedAttempt` in order; its own delays are
+ * switched off (factor 1, timeouts 0, no randomising) because every wait here depends on the error
+ * (`Retry-After`, `x-rate-limit-reset-at-utc`), has to stop at the caller's deadline, must end the
+ * moment the caller's signal fires, and runs on the SDK's injectable clock so tests can drive it;
+ * p-retry's exponential timer can do none of that. `afterFailure` decides and waits instead.
+ */
 export async function withRetries<T>(
   attempt: (attemptNumber: number) => Promise<T>,
   policy: RetryPolicy,
@@ -82,7 +90,6 @@ export async function withRetries<T>(
   }
   return pRetry((n) => attempt(n + 1), {
     retries: policy.maxRetries - 1,
-    // p-retry's own delays are off: the policy above waits, honouring Retry-After and the abort signal.
     factor: 1,
     minTimeout: 0,
     maxTimeout: 0,

@@ -1,26 +1,45 @@
-import { APIError, type Headers, isRecord } from '../errors.js';
+import { APIError, isRecord, type ResponseHeaders } from '../errors.js';
 import type { HttpResponse } from '../http/transport.js';
 import { ImageResult, sniffImageType } from './image-result.js';
 
 /** A parsed JSON value. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-/** What a v1 call for a model the SDK does not type can yield: an image, parsed JSON, or text. */
-export type SyncOutput = ImageResult | JsonValue;
+/**
+ * What a v1 call for a model the SDK does not type can yield: an image, parsed JSON, text, or
+ * `undefined` for an answer without content (204, or an empty body that does not claim to be an image).
+ */
+export type SyncOutput = ImageResult | JsonValue | undefined;
+
+/** How a v1 answer is read. */
+export interface SyncReadOptions {
+  /**
+   * The model is one the SDK types as an image model: anything but a usable image (no content,
+   * JSON without `image`, text) is an `APIError` with the answer's status and request id.
+   */
+  expectImage?: boolean | undefined;
+}
 
 /**
  * Reads a successful v1 answer. A JSON body that starts with `{"image": "<base64>"` is decoded
  * chunk by chunk as it arrives, so the base64 text never sits in memory whole; anything else is
- * read, then decoded by {@link decodeSyncOutput}.
+ * read, then decoded by {@link decodeSyncOutput}. Never returns wrong bytes: base64 that does not
+ * decode, an empty image or a body the transport could not decode is an `APIError` that says the
+ * call may have been billed.
  */
-export async function readSyncOutput(res: HttpResponse): Promise<SyncOutput> {
-  if (!(res.headers['content-type'] ?? '').includes('json')) {
-    return decodeSyncOutput(await res.bytes(), res.headers);
+export async function readSyncOutput(res: HttpResponse, options: SyncReadOptions = {}): Promise<SyncOutput> {
+  if (res.status === 204) {
+    await res.discard();
+    if (options.expectImage) throw unusable(res.status, res.headers, 'no content (204) instead of an image');
+    return undefined;
   }
-  const sink = new Base64ImageSink(Number(res.headers['content-length']));
+  if (!(res.headers['content-type'] ?? '').includes('json')) {
+    return decodeSyncOutput(await res.bytes(), res.headers, options, res.status);
+  }
+  const sink = new Base64ImageSink(res.contentLength, res.status, res.headers);
   await res.each((chunk) => sink.write(chunk));
-  const image = sink.finish(res.headers);
-  if (!image) return decodeSyncOutput(sink.raw(), res.headers);
+  const image = sink.finish();
+  if (!image) return decodeSyncOutput(sink.raw(), res.headers, options, res.status);
   return new ImageResult(image.data, sniffImageType(image.data, 'image/jpeg'), res.headers, image.extra);
 }
 
@@ -28,49 +47,166 @@ export async function readSyncOutput(res: HttpResponse): Promise<SyncOutput> {
  * Turns a successful v1 answer into what the caller wants: image bytes or `{"image": base64}`
  * become an `ImageResult`; other JSON is returned parsed; other text as a string.
  */
-export function decodeSyncOutput(body: Buffer, headers: Headers): SyncOutput {
+export function decodeSyncOutput(
+  body: Buffer,
+  headers: ResponseHeaders,
+  options: SyncReadOptions = {},
+  status = 200,
+): SyncOutput {
   const type = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (body.length === 0) {
+    if (options.expectImage || type.startsWith('image/')) throw unusable(status, headers, 'an empty body');
+    return undefined;
+  }
   if (type.startsWith('image/')) return new ImageResult(body, type, headers);
   if (type.includes('json') || (type === '' && body[0] === 0x7b)) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString('utf8'));
     } catch {
-      throw new APIError({
-        status: 200,
-        headers,
-        detail: `the server answered 200 with invalid JSON: ${body.subarray(0, 80).toString('utf8')}`,
-      });
+      throw unusable(status, headers, `invalid JSON: ${body.subarray(0, 80).toString('utf8')}`);
     }
     if (isRecord(parsed) && typeof parsed.image === 'string') {
       const { image, ...extra } = parsed;
-      const data = Buffer.from(image.replace(/^data:[^,]*,/, ''), 'base64');
+      const data = decodeBase64(image.replace(/^data:[^,]*,/, ''), status, headers);
       return new ImageResult(data, sniffImageType(data, 'image/jpeg'), headers, extra);
+    }
+    if (options.expectImage) {
+      // The parsed body is kept: it is what the server said about a call that may have been billed.
+      throw unusable(status, headers, `JSON without an image: ${body.subarray(0, 200).toString('utf8')}`, parsed);
     }
     return parsed as JsonValue;
   }
-  if (type.startsWith('text/')) return body.toString('utf8');
+  if (type.startsWith('text/')) {
+    if (options.expectImage) {
+      throw unusable(status, headers, `text instead of an image: ${body.subarray(0, 200).toString('utf8')}`);
+    }
+    return body.toString('utf8');
+  }
   return new ImageResult(body, type || sniffImageType(body), headers);
+}
+
+// A 2xx the SDK cannot turn into what was asked for. Only a 200 is billed, but which 2xx the server
+// used says nothing certain, so the error always says it may have been, and keeps the request id.
+function unusable(status: number, headers: ResponseHeaders, what: string, body?: unknown): APIError {
+  return new APIError({
+    status,
+    headers,
+    body,
+    detail: what,
+    message: `The v1 call answered ${status} with ${what} (the call may have been billed; nothing was returned)`,
+  });
+}
+
+/** Decodes standard (or URL-safe) base64 strictly; anything else is an `APIError`, never wrong bytes. */
+function decodeBase64(text: string, status: number, headers: ResponseHeaders): Buffer {
+  const decoder = new StrictBase64(undefined, status, headers);
+  decoder.push(text);
+  return decoder.finish();
+}
+
+const BASE64_CHARS = /^[A-Za-z0-9+/_-]*={0,2}$/;
+const WHITESPACE = /[\t\n\r ]/g;
+
+/**
+ * Base64 decoded as it arrives, checked as strictly as Node's decoder is lenient (Node skips any
+ * character it does not know, so `"ab!cd"` would decode to wrong bytes without a word). Line breaks
+ * and spaces are skipped (MIME-wrapped base64); `=` only at the end, at most two.
+ */
+class StrictBase64 {
+  #pending = '';
+  #count = 0;
+  #pads = 0;
+  // Allocated on the first bytes, not up front: by then the transport has checked content-length
+  // against maxResponseBytes, so a lying header never becomes a huge allocation.
+  readonly #size: number | undefined;
+  #out: Buffer | undefined;
+  #parts: Buffer[] = [];
+  #written = 0;
+  readonly #status: number;
+  readonly #headers: ResponseHeaders;
+
+  constructor(maxDecoded: number | undefined, status: number, headers: ResponseHeaders) {
+    this.#size = maxDecoded !== undefined && maxDecoded > 0 ? maxDecoded : undefined;
+    this.#status = status;
+    this.#headers = headers;
+  }
+
+  #invalid(why: string): APIError {
+    return unusable(this.#status, this.#headers, `an image that is not valid base64 (${why})`);
+  }
+
+  push(text: string): void {
+    const clean = text.includes(' ') || /[\t\n\r]/.test(text) ? text.replace(WHITESPACE, '') : text;
+    if (!clean) return;
+    if (!BASE64_CHARS.test(clean)) {
+      const bad = /[^A-Za-z0-9+/_=-]/.exec(clean)?.[0];
+      throw this.#invalid(bad ? `it contains ${JSON.stringify(bad)}` : "'=' before the end");
+    }
+    const pads = clean.length - clean.replace(/=+$/, '').length;
+    if (this.#pads > 0 && (pads !== clean.length || this.#pads + pads > 2)) {
+      throw this.#invalid("data after the '=' padding");
+    }
+    this.#pads += pads;
+    this.#count += clean.length;
+    const all = this.#pending + clean;
+    const usable = all.length - (all.length % 4);
+    this.#decode(all.slice(0, usable));
+    this.#pending = all.slice(usable);
+  }
+
+  finish(): Buffer {
+    if (this.#count % 4 === 1 || (this.#pads > 0 && this.#count % 4 !== 0)) {
+      throw this.#invalid(`a length of ${this.#count} characters cannot be base64`);
+    }
+    this.#decode(this.#pending);
+    this.#pending = '';
+    const data = this.#out ? this.#out.subarray(0, this.#written) : Buffer.concat(this.#parts);
+    if (data.length === 0) throw unusable(this.#status, this.#headers, 'an empty image');
+    return data;
+  }
+
+  #decode(base64: string): void {
+    if (!base64) return;
+    if (this.#size !== undefined && !this.#out) this.#out = Buffer.allocUnsafe(this.#size);
+    if (this.#out) this.#written += this.#out.write(base64, this.#written, 'base64');
+    else this.#parts.push(Buffer.from(base64, 'base64'));
+  }
 }
 
 const IMAGE_FIRST = /^\s*\{\s*"image"\s*:\s*"/;
 /** The image-first prefix (and five bytes to rule out a `data:` URL) fit in this many bytes. */
 const PREFIX_WINDOW = 64;
 
+// JSON's one-character escapes. `\uXXXX` is decoded separately; anything else is not JSON.
+const SIMPLE_ESCAPES: Record<number, string> = {
+  34: '"',
+  92: '\\',
+  47: '/',
+  98: '\b',
+  102: '\f',
+  110: '\n',
+  114: '\r',
+  116: '\t',
+};
+
 /** Decodes the `image` field of an image-first JSON body as it streams in. */
 class Base64ImageSink {
   #state: 'prefix' | 'data' | 'tail' | 'raw' = 'prefix';
   #head: Buffer[] = [];
   #tail: Buffer[] = [];
-  #pending = '';
-  #escape = false;
-  // Sized from content-length when known; otherwise decoded parts are joined at the end.
-  #out: Buffer | undefined;
-  #parts: Buffer[] = [];
-  #written = 0;
+  // Inside an escape: '' right after the backslash, 'u' plus the hex digits read so far for \uXXXX.
+  #escape: string | undefined;
+  readonly #base64: StrictBase64;
+  readonly #status: number;
+  readonly #headers: ResponseHeaders;
 
-  constructor(length: number) {
-    if (Number.isSafeInteger(length) && length > 0) this.#out = Buffer.allocUnsafe(Math.ceil(length / 4) * 3);
+  constructor(length: number | undefined, status: number, headers: ResponseHeaders) {
+    // Sized from content-length when known (base64 decodes to at most 3/4 of it).
+    const max = length !== undefined && length > 0 ? Math.ceil(length / 4) * 3 : undefined;
+    this.#base64 = new StrictBase64(max, status, headers);
+    this.#status = status;
+    this.#headers = headers;
   }
 
   write(chunk: Buffer): void {
@@ -99,62 +235,71 @@ class Base64ImageSink {
     }
   }
 
+  // The string's text, with JSON's escapes decoded as JSON defines them (`\/`, `\u002f`, `\n` …),
+  // up to its closing quote; an escaped quote does not end it.
   #data(chunk: Buffer): void {
-    const quote = chunk.indexOf(0x22);
-    const part = quote < 0 ? chunk : chunk.subarray(0, quote);
-    const text = this.#pending + this.#unescape(part.toString('latin1'));
-    const usable = text.length - (text.length % 4);
-    this.#decode(text.slice(0, usable));
-    this.#pending = text.slice(usable);
-    if (quote >= 0) {
-      this.#decode(this.#pending);
-      this.#pending = '';
-      this.#state = 'tail';
-      this.#tail.push(chunk.subarray(quote + 1));
+    let i = 0;
+    while (i < chunk.length) {
+      if (this.#escape !== undefined) {
+        const byte = chunk[i++]!;
+        if (this.#escape === '') {
+          if (byte === 0x75) this.#escape = 'u';
+          else {
+            const ch = SIMPLE_ESCAPES[byte];
+            if (ch === undefined) throw this.#invalidJson(`bad escape \\${String.fromCharCode(byte)}`);
+            this.#escape = undefined;
+            this.#base64.push(ch);
+          }
+          continue;
+        }
+        if (!isHexDigit(byte)) throw this.#invalidJson('bad \\u escape');
+        this.#escape += String.fromCharCode(byte);
+        if (this.#escape.length === 5) {
+          this.#base64.push(String.fromCharCode(Number.parseInt(this.#escape.slice(1), 16)));
+          this.#escape = undefined;
+        }
+        continue;
+      }
+      const quote = chunk.indexOf(0x22, i);
+      const backslash = chunk.indexOf(0x5c, i);
+      const stop = quote < 0 ? backslash : backslash < 0 ? quote : Math.min(quote, backslash);
+      const end = stop < 0 ? chunk.length : stop;
+      if (end > i) this.#base64.push(chunk.toString('latin1', i, end));
+      if (stop < 0) return;
+      if (stop === quote) {
+        this.#state = 'tail';
+        this.#tail.push(chunk.subarray(quote + 1));
+        return;
+      }
+      this.#escape = '';
+      i = stop + 1;
     }
   }
 
-  #decode(base64: string): void {
-    if (!base64) return;
-    if (this.#out) this.#written += this.#out.write(base64, this.#written, 'base64');
-    else this.#parts.push(Buffer.from(base64, 'base64'));
-  }
-
-  // JSON may escape `/` as `\/` and wrap base64 with `\n`; neither belongs in the decoded text.
-  #unescape(text: string): string {
-    if (!this.#escape && !text.includes('\\')) return text;
-    let out = '';
-    for (const ch of text) {
-      if (this.#escape) {
-        this.#escape = false;
-        if (ch === '/') out += '/';
-      } else if (ch === '\\') this.#escape = true;
-      else out += ch;
-    }
-    return out;
+  #invalidJson(why: string): APIError {
+    return unusable(this.#status, this.#headers, `invalid JSON (${why})`);
   }
 
   /** The decoded image, or `undefined` when the body was not image-first JSON (use `raw()`). */
-  finish(headers: Headers): { data: Buffer; extra: Record<string, unknown> } | undefined {
+  finish(): { data: Buffer; extra: Record<string, unknown> } | undefined {
     if (this.#state === 'prefix' || this.#state === 'raw') return undefined;
     let extra: unknown;
     try {
       if (this.#state !== 'tail') throw new Error('the image string never ends');
       extra = JSON.parse(`{"image":null${Buffer.concat(this.#tail).toString('utf8')}`);
     } catch (err) {
-      throw new APIError({
-        status: 200,
-        headers,
-        detail: `the server answered 200 with invalid JSON (${(err as Error).message})`,
-      });
+      throw this.#invalidJson((err as Error).message);
     }
     const { image: _image, ...rest } = extra as Record<string, unknown>;
-    const data = this.#out ? this.#out.subarray(0, this.#written) : Buffer.concat(this.#parts);
-    return { data, extra: rest };
+    return { data: this.#base64.finish(), extra: rest };
   }
 
   /** The whole body, for a body that was not image-first JSON. */
   raw(): Buffer {
     return Buffer.concat(this.#head);
   }
+}
+
+function isHexDigit(byte: number): boolean {
+  return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66);
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { SegmindError } from '../errors.js';
+import { APIError, SegmindError } from '../errors.js';
 import type { Core } from '../http/core.js';
 import type { HttpResponse } from '../http/transport.js';
 import { callSettings, type RequestOptions } from '../options.js';
@@ -48,7 +48,16 @@ export async function download(
   options?: RequestOptions,
 ): Promise<ImageResult> {
   return fetchOutput(core, url, options, async (res) => {
+    // Bounded by the call's maxResponseBytes; an empty body is no image, never returned as one.
     const data = await res.bytes();
+    if (data.length === 0) {
+      throw new APIError({
+        status: res.status,
+        headers: res.headers,
+        detail: 'an empty body',
+        message: `Download of ${describeURL(url)} answered ${res.status} with an empty body`,
+      });
+    }
     const type = res.headers['content-type']?.split(';')[0]?.trim();
     const contentType = type && type !== 'application/octet-stream' ? type : sniffImageType(data);
     return new ImageResult(data, contentType, res.headers);
@@ -79,4 +88,14 @@ export async function downloadToFile(
     }
     return { path, size: file.bytesWritten, contentType: res.headers['content-type'] };
   });
+}
+
+// The URL for a message: origin and path only (a signed URL's query may hold credentials).
+function describeURL(url: string | URL): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return 'the URL';
+  }
 }

@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { parseJson } from '../util/json.js';
 
 /** One request the server received, as a test would assert on it. */
 export interface RecordedRequest {
@@ -143,13 +144,4 @@ export async function startFetchServer(handler: FetchHandler, port = 0): Promise
         server.close(() => resolve());
       }),
   };
-}
-
-function parseJson(text: string): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -6,5 +6,7 @@ export {
   type MockJob,
   type MockServer,
   type MockServerOptions,
+  type MockShapes,
 } from './mock-server.js';
 export { pngSize, renderPng, sizeForAspectRatio } from './png.js';
+export type { MockRateLimitLog, MockRateLimitOptions, MockRateWindow } from './rate-limit.js';

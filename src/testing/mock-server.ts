@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isKnownModel, schemaFor } from '../models/params.js';
 import { type FetchServer, type RecordedRequest, startFetchServer } from './fetch-server.js';
 import { renderPng, sizeForAspectRatio } from './png.js';
+import { MockRateLimiter, type MockRateLimitLog, type MockRateLimitOptions } from './rate-limit.js';
 
 /** Options of {@link createMockServer}. Durations in ms. */
 export interface MockServerOptions {
@@ -21,8 +22,54 @@ export interface MockServerOptions {
   credits?: number;
   /** Cost of one image, reported in `x-cost`. @default 0.008 */
   cost?: number;
-  /** Make a job fail: return a reason for the parameters that should end FAILED (v2) or 400 (v1). */
+  /**
+   * Make a job fail: return a reason for the parameters that should end FAILED (v2) or be refused
+   * on v1 (with `badValueStatus`).
+   */
   failWhen?: (params: Record<string, unknown>) => string | undefined;
+  /**
+   * The status a v1 call gets when a value reaches the model and fails there (a bad value of a typed
+   * model sent with `validate: false`, or your `failWhen`). The real API answers 500, which the SDK
+   * retries like any 5xx before throwing `InternalServerError`; 400 (`BadRequestError`, not retried)
+   * is kept for tests written against the older fake.
+   * @default 500
+   */
+  badValueStatus?: 400 | 500;
+  /** Opt-in answer shapes seen in the official Python SDK's tests, to test your app against. */
+  shapes?: MockShapes;
+  /**
+   * Enforce a per-account limit like Segmind's: over it, 429 with `x-rate-limit-reset-at-utc` and
+   * no `Retry-After`. See `server.rateLimit` for the windows it saw.
+   * @default no limit
+   * @example
+   * await createMockServer({ rateLimit: { requestsPerMinute: 5 } });
+   */
+  rateLimit?: MockRateLimitOptions;
+}
+
+/**
+ * Answer shapes the real API has been seen to use besides the usual ones. All off by default.
+ * @example
+ * const server = await createMockServer({ shapes: { failedAs200: true, resultLag: 300 } });
+ */
+export interface MockShapes {
+  /**
+   * A FAILED job answers HTTP 200 `{"status":"FAILED","error":"…"}` without `request_id` (status
+   * and result endpoints), instead of 422 with the id.
+   */
+  failedAs200?: boolean;
+  /**
+   * Bad values are refused up front with 422 on v1 and on submit: nothing runs, nothing is billed.
+   * `'error'`: `{"error":"ValidationError","request_id":"…"}`; `'detail'`: FastAPI-style
+   * `{"detail":[{"loc":["body","steps"],"msg":"…","type":"value_error"}]}`.
+   */
+  unprocessable?: 'error' | 'detail';
+  /** A result's `output` is an object, `{"image_url": "…"}` (or `{"image": "<base64>"}` with `base64: true`). */
+  objectOutput?: boolean;
+  /** The result endpoint still answers PROCESSING for this long (ms) after the status says COMPLETED. */
+  resultLag?: number;
+  /** Results and final statuses come without `metrics`. */
+  noMetrics?: boolean;
 }
 
 /** Which requests a fault applies to. */
@@ -73,8 +120,17 @@ export interface MockServer {
   resetConnections(count: number): void;
   /** Clears the request log, the faults and the jobs. */
   reset(): void;
+  /** With the `rateLimit` option: the windows the fake counted and the 429s it sent. */
+  rateLimit: MockRateLimitLog | undefined;
   /** Stops the server and drops open connections. */
   close(): Promise<void>;
+}
+
+/** What is wrong with a job's parameters: the reason text, and the field when one is to blame. */
+interface Failure {
+  reason: string;
+  field: string | undefined;
+  message: string;
 }
 
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
@@ -92,7 +148,10 @@ const json = (body: unknown, status = 200, headers: Record<string, string> = {})
  */
 export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const queueTime = options.queueTime ?? 100;
+  const limiter = options.rateLimit ? new MockRateLimiter(options.rateLimit) : undefined;
   const retention = options.retention ?? 3_600_000;
+  const shapes = options.shapes ?? {};
+  const badValueStatus = options.badValueStatus ?? 500;
   const cost = options.cost ?? 0.008;
   let credits = options.credits ?? 100;
   const jobs = new Map<string, MockJob>();
@@ -141,16 +200,30 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     return p;
   }
 
-  /** Checks that reach the model only after queueing: a reason, or undefined when valid. */
-  function modelFailure(model: string, params: Record<string, unknown>): string | undefined {
-    if (!isKnownModel(model)) return options.failWhen?.(params);
+  /** Checks that reach the model only after queueing: what is wrong, or undefined when valid. */
+  function modelFailure(model: string, params: Record<string, unknown>): Failure | undefined {
+    const custom = () => {
+      const reason = options.failWhen?.(params);
+      return reason === undefined ? undefined : { reason, field: undefined, message: reason };
+    };
+    if (!isKnownModel(model)) return custom();
     // The real API ignores unknown keys, so the fake does too.
     const parsed = schemaFor(model).strip().safeParse(params);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return `Invalid value for ${issue.path.join('.')}: ${issue.message}`;
+      const field = issue.path.join('.');
+      return { reason: `Invalid value for ${field}: ${issue.message}`, field, message: issue.message };
     }
-    return options.failWhen?.(params);
+    return custom();
+  }
+
+  /** The 422 a bad value gets with `shapes.unprocessable`: refused before anything runs. */
+  function unprocessable(failure: Failure): Response {
+    if (shapes.unprocessable === 'detail') {
+      const loc = failure.field ? ['body', ...failure.field.split('.')] : ['body'];
+      return json({ detail: [{ loc, msg: failure.message, type: 'value_error' }] }, 422);
+    }
+    return json({ error: 'ValidationError', message: failure.reason, request_id: randomUUID() }, 422);
   }
 
   function stateOf(job: MockJob, now = Date.now()): 'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'FAILED' {
@@ -159,16 +232,17 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     return job.failure ? 'FAILED' : 'COMPLETED';
   }
 
-  function statusBody(job: MockJob) {
-    const state = stateOf(job);
-    const metrics =
-      state === 'COMPLETED' || state === 'FAILED'
-        ? { inference_time: (job.endsAt - job.startsAt) / 1000 }
-        : {};
-    if (state === 'FAILED')
-      return json({ status: 'FAILED', error: job.failure, metrics, request_id: job.id }, 422);
-    if (state === 'COMPLETED') return json({ status: 'COMPLETED', request_id: job.id, metrics });
-    return json({ status: state, request_id: job.id, ...jobUrls(job.id), metrics });
+  function finalMetrics(job: MockJob) {
+    return shapes.noMetrics ? {} : { metrics: { inference_time: (job.endsAt - job.startsAt) / 1000 } };
+  }
+
+  function statusBody(job: MockJob, state = stateOf(job)) {
+    if (state === 'FAILED') {
+      if (shapes.failedAs200) return json({ status: 'FAILED', error: job.failure });
+      return json({ status: 'FAILED', error: job.failure, ...finalMetrics(job), request_id: job.id }, 422);
+    }
+    if (state === 'COMPLETED') return json({ status: 'COMPLETED', request_id: job.id, ...finalMetrics(job) });
+    return json({ status: state, request_id: job.id, ...jobUrls(job.id), metrics: {} });
   }
 
   function jobUrls(id: string) {
@@ -191,6 +265,9 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   async function route(request: Request, req: RecordedRequest): Promise<Response | undefined> {
     const { pathname } = new URL(request.url);
     const method = req.method;
+    // The account's limit is checked first, at the gateway, before anything else.
+    const limited = limiter?.check(method, pathname);
+    if (limited) return limited;
     const fault = takeFault(method, pathname);
     if (fault) {
       if ('stall' in fault) return new Promise<Response>(() => {});
@@ -224,10 +301,14 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       if (job instanceof Response) return job;
       const state = stateOf(job);
       if (state !== 'COMPLETED') return statusBody(job);
-      const metrics = { inference_time: (job.endsAt - job.startsAt) / 1000 };
+      // A result that lags its status: still PROCESSING for a while after the status said COMPLETED.
+      if (shapes.resultLag && Date.now() < job.endsAt + shapes.resultLag)
+        return statusBody(job, 'PROCESSING');
       const png = outputFor(job);
-      const output = job.params.base64 === true ? png.toString('base64') : `${base}/outputs/${job.id}.png`;
-      return json({ status: 'COMPLETED', error: null, request_id: job.id, metrics, output });
+      const base64 = job.params.base64 === true;
+      const value = base64 ? png.toString('base64') : `${base}/outputs/${job.id}.png`;
+      const output = shapes.objectOutput ? (base64 ? { image: value } : { image_url: value }) : value;
+      return json({ status: 'COMPLETED', error: null, request_id: job.id, ...finalMetrics(job), output });
     }
     match = /^\/outputs\/([\w-]+)\.png$/.exec(pathname);
     if (match && method === 'GET') {
@@ -251,10 +332,12 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     const admitted = admit(req);
     if (admitted instanceof Response) return admitted;
     if (!isKnownModel(model)) return json({ error: `Model ${model} not found` }, 404);
-    if (options.latency) await new Promise((r) => setTimeout(r, options.latency));
     const failure = modelFailure(model, admitted);
-    // A bad value is refused with 400 on v1 (on v2 the job is accepted and then FAILS).
-    if (failure) return json({ error: failure }, 400);
+    if (failure && shapes.unprocessable) return unprocessable(failure);
+    if (options.latency) await new Promise((r) => setTimeout(r, options.latency));
+    // A bad value reaches the model and fails there: 500 on v1, like the real API (on v2 the job is
+    // accepted and then FAILS). Nothing is billed either way.
+    if (failure) return json({ error: failure.reason }, badValueStatus);
     if (credits < cost) return json({ error: 'Insufficient credits' }, 406);
     credits = Math.round((credits - cost) * 1e6) / 1e6;
     const started = Date.now();
@@ -274,6 +357,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     const admitted = admit(req);
     if (admitted instanceof Response) return admitted;
     if (!isKnownModel(model)) return json({ error: `Model ${model} not found` }, 404);
+    const failure = modelFailure(model, admitted);
+    if (failure && shapes.unprocessable) return unprocessable(failure);
     if (credits < cost) return json({ error: 'Insufficient credits' }, 406);
     credits = Math.round((credits - cost) * 1e6) / 1e6;
     const now = Date.now();
@@ -287,7 +372,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       startsAt,
       endsAt: startsAt + duration(admitted),
       expiresAt: now + retention,
-      failure: modelFailure(model, admitted),
+      failure: failure?.reason,
     };
     jobs.set(id, job);
     return json({ request_id: id, status: 'QUEUED', ...jobUrls(id) });
@@ -304,7 +389,9 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     inject: (fault) => {
       faults.push({ ...fault, left: fault.times ?? 1 });
     },
+    rateLimit: limiter,
     reset: () => {
+      limiter?.reset();
       server.requests.length = 0;
       faults = [];
       jobs.clear();
