@@ -1,12 +1,18 @@
 import { inspect } from 'node:util';
-import { APIError, isRecord, SegmindError } from './errors.js';
+import { type Batch, type BatchOptions, createBatch } from './batch/index.js';
+import { isRecord, NotFoundError, SegmindError } from './errors.js';
 import { Core } from './http/core.js';
+import type { RequestGate } from './http/gate.js';
 import { Connections } from './http/transport.js';
-import { Job, type WaitOptions } from './jobs/job.js';
+import { readSubmitAnswer } from './jobs/answers.js';
+import type { Deadline } from './jobs/deadline.js';
+import { createJob, type Job, startWait, type WaitOptions, waitWithin } from './jobs/job.js';
+import { jobIdProblem } from './jobs/job-id.js';
 import type { JobJSON, JobResult } from './jobs/job-types.js';
 import { DurationStats } from './jobs/poll-schedule.js';
+import { createGate } from './limits/limit-gate.js';
 import { isKnownModel, type KnownModel, type ParamsFor } from './models/params.js';
-import { toRequestBody } from './models/validate.js';
+import { closest, toRequestBody } from './models/validate.js';
 import {
   type CallSettings,
   type ClientOptions,
@@ -18,11 +24,11 @@ import {
 import { readSyncOutput, type SyncOutput } from './results/decode-output.js';
 import { type DownloadedFile, download, downloadToFile } from './results/download.js';
 import { ImageResult } from './results/image-result.js';
+import { firstOutput } from './results/read-output.js';
 import { clock } from './util/clock.js';
 import { createLogger } from './util/logger.js';
 
-// withOptions() hands its connection pool to the copy's constructor.
-const sharedConnections = new WeakMap<ClientOptions, Connections>();
+const TYPED_MODELS: readonly KnownModel[] = ['flux-schnell', 'fast-flux-schnell'];
 
 /** A model slug: the typed ones are suggested, any other is accepted untyped. */
 export type ModelSlug = KnownModel | (string & {});
@@ -46,16 +52,21 @@ export interface RunOptions extends WaitOptions {
  */
 export class SegmindClient {
   readonly #init: ClientOptions;
-  readonly #core: Core;
+  #core: Core;
   #stats = new DurationStats();
 
   constructor(options: ClientOptions = {}) {
-    const resolved = resolveClientOptions(options);
     this.#init = { ...options };
+    this.#core = SegmindClient.#connect(resolveClientOptions(options), undefined);
+  }
+
+  // The one place a client's Core is built: on its own connection pool, or on the one it shares
+  // with the client withOptions() copied (the pool is lazy, so a copy never opens a second one).
+  static #connect(resolved: ResolvedOptions, shared: Connections | undefined, gate?: RequestGate): Core {
     const log = createLogger(resolved.logLevel, resolved.logger, resolved.apiKey);
-    const connections =
-      sharedConnections.get(options) ?? new Connections(resolved.dispatcher, resolved.timeout);
-    this.#core = new Core(resolved, connections, log);
+    const connections = shared ?? new Connections(resolved.dispatcher, resolved.timeout);
+    // The request gate: the client-wide 429 pause, and `rateLimit` when set (shared by copies).
+    return new Core(resolved, connections, log, gate ?? createGate(resolved.rateLimit, log));
   }
 
   /** The API's base URL, e.g. `https://api.segmind.com/`. */
@@ -86,8 +97,13 @@ export class SegmindClient {
    */
   withOptions(options: ClientOptions): SegmindClient {
     const init: ClientOptions = { ...this.#init, apiKey: this.#core.options.apiKey, ...options };
-    if (!options.dispatcher) sharedConnections.set(init, this.#core.connections);
     const copy = new SegmindClient(init);
+    // Copies share the pool and the limiter (unless they bring their own dispatcher or rateLimit).
+    const gate = options.rateLimit === undefined ? this.#core.gate : undefined;
+    if (!options.dispatcher || gate) {
+      const pool = options.dispatcher ? undefined : this.#core.connections;
+      copy.#core = SegmindClient.#connect(copy.#core.options, pool, gate);
+    }
     copy.#stats = this.#stats;
     return copy;
   }
@@ -113,24 +129,20 @@ export class SegmindClient {
   ): Promise<SyncResultFor<M>> {
     const settings = this.#settings(options);
     const body = toRequestBody(checkModel(model), params, settings.validate);
-    const output = await this.#core.call(
-      {
-        method: 'POST',
-        url: this.#core.url(`v1/${encodeURIComponent(model)}`),
-        body,
-        billable: true,
-        settings,
-      },
-      (res) => readSyncOutput(res),
-    );
-    if (isKnownModel(model) && !(output instanceof ImageResult)) {
-      throw new APIError({
-        status: 200,
-        headers: {},
-        body: output,
-        message: `${model} answered 200 without an image (the call may have been billed): ${JSON.stringify(output).slice(0, 200)}`,
-      });
-    }
+    const output = await this.#core
+      .call(
+        {
+          method: 'POST',
+          url: this.#core.url(`v1/${encodeURIComponent(model)}`),
+          body,
+          billable: true,
+          settings,
+        },
+        // A typed model must answer with an image: anything else is refused inside the read, where
+        // the status and request id are still at hand.
+        (res) => readSyncOutput(res, { expectImage: isKnownModel(model) }),
+      )
+      .catch((err: unknown) => Promise.reject(suggestModel(err, model)));
     return output as SyncResultFor<M>;
   }
 
@@ -155,11 +167,22 @@ export class SegmindClient {
    * console.log((await job.status()).status);
    */
   job(requestIdOrJSON: string | JobJSON): Job {
-    const init = typeof requestIdOrJSON === 'string' ? { requestId: requestIdOrJSON } : requestIdOrJSON;
-    if (!isRecord(init) || typeof init.requestId !== 'string' || !init.requestId.trim()) {
+    const given: unknown = requestIdOrJSON;
+    if (typeof given !== 'string' && !isRecord(given)) {
       throw new SegmindError('client.job() needs a request id, or the object job.toJSON() returned');
     }
-    return new Job({ core: this.#core, stats: this.#stats }, init);
+    const requestId = typeof given === 'string' ? given : given.requestId;
+    // The id becomes a path segment of requests that carry the key: it is checked before any is sent.
+    const problem = jobIdProblem(requestId);
+    if (problem) throw new SegmindError(`client.job(): the request id ${problem}`);
+    const init: JobJSON = { requestId: requestId as string };
+    if (isRecord(given)) {
+      if (typeof given.model === 'string') init.model = given.model;
+      if (typeof given.statusUrl === 'string') init.statusUrl = given.statusUrl;
+      if (typeof given.responseUrl === 'string') init.responseUrl = given.responseUrl;
+      if (typeof given.submittedAt === 'number') init.submittedAt = given.submittedAt;
+    }
+    return createJob({ core: this.#core, stats: this.#stats }, init);
   }
 
   /**
@@ -173,31 +196,81 @@ export class SegmindClient {
     params: ParamsFor<M>,
     options: RunOptions = {},
   ): Promise<JobResult> {
-    const started = clock.now();
-    const deadline = started + (options.timeout ?? this.#core.options.waitTimeout);
+    // One deadline, started before the submit: the submit, the polls, the retries and
+    // InferenceTimeoutError.elapsed all count from here. Durations are checked before anything is sent.
+    const deadline = startWait(options, this.#core.options.waitTimeout);
     const settings = this.#settings({
       validate: options.validate,
       signal: options.signal,
       headers: options.headers,
       maxRetries: options.maxRetries,
     });
-    settings.timeout = Math.max(1, Math.min(settings.timeout, deadline - started));
     const job = await this.#submit(model, params, settings, deadline);
-    return job.wait({ ...options, timeout: Math.max(1, deadline - clock.now()) });
-  }
-
-  /** Fetches an output URL into memory. The key is sent only to the API's own origin. */
-  download(url: string | URL, options?: RequestOptions): Promise<ImageResult> {
-    return download(this.#core, url, options);
+    return waitWithin(job, options, deadline);
   }
 
   /**
-   * Streams an output URL to a file (atomically: a temp file renamed into place), with flat memory.
+   * Runs many items under the client's limits: `via: 'async'` (v2 submit + wait, the default) or
+   * `'sync'` (v1). Iterate with `for await` (completion order) or call `all()` (input order); one
+   * item's failure never stops the others. With `journal`, a stopped batch run again never pays twice.
    * @example
-   * const { size } = await client.downloadToFile(result.output as string, 'fox.jpg');
+   * const batch = client.batch('fast-flux-schnell', prompts.map((prompt) => ({ prompt })), { journal: 'run.jsonl' });
+   * for await (const item of batch) console.log(item.index, item.ok ? item.value.output : item.error.message);
    */
-  downloadToFile(url: string | URL, path: string, options?: RequestOptions): Promise<DownloadedFile> {
-    return downloadToFile(this.#core, url, path, options);
+  batch<M extends ModelSlug>(
+    model: M,
+    params: Iterable<ParamsFor<M>> | AsyncIterable<ParamsFor<M>>,
+    options: BatchOptions & { via: 'sync' },
+  ): Batch<ParamsFor<M>, SyncResultFor<M>>;
+  batch<M extends ModelSlug>(
+    model: M,
+    params: Iterable<ParamsFor<M>> | AsyncIterable<ParamsFor<M>>,
+    options?: BatchOptions & { via?: 'async' | undefined },
+  ): Batch<ParamsFor<M>, JobResult>;
+  batch<M extends ModelSlug>(
+    model: M,
+    params: Iterable<ParamsFor<M>> | AsyncIterable<ParamsFor<M>>,
+    options?: BatchOptions,
+  ): Batch<ParamsFor<M>, unknown> {
+    return createBatch(this, checkModel(model), params, options, this.#core.log);
+  }
+
+  /**
+   * Fetches an output into memory: a URL, or a job's result (its first output item: a URL is
+   * downloaded, base64 output is decoded without a request). The key is sent only to the API's own
+   * origin. A result without an image output is a `SegmindError`; see `readOutput()` for every item.
+   * @example
+   * const result = await client.run('fast-flux-schnell', { prompt: 'a fox' });
+   * const image = await client.download(result);
+   * await image.save('fox.jpg');
+   */
+  async download(source: string | URL | JobResult, options?: RequestOptions): Promise<ImageResult> {
+    if (typeof source === 'string' || source instanceof URL) return download(this.#core, source, options);
+    const item = firstOutput(source);
+    return item.type === 'url'
+      ? download(this.#core, item.url, options)
+      : new ImageResult(item.data, item.contentType, {});
+  }
+
+  /**
+   * Streams an output to a file (atomically: a temp file renamed into place), with flat memory: a
+   * URL, or a job's result (its first output item, as in `download()`).
+   * @example
+   * const result = await client.run('fast-flux-schnell', { prompt: 'a fox' });
+   * const { path, size, contentType } = await client.downloadToFile(result, 'fox.jpg');
+   */
+  async downloadToFile(
+    source: string | URL | JobResult,
+    path: string,
+    options?: RequestOptions,
+  ): Promise<DownloadedFile> {
+    if (typeof source === 'string' || source instanceof URL) {
+      return downloadToFile(this.#core, source, path, options);
+    }
+    const item = firstOutput(source);
+    if (item.type === 'url') return downloadToFile(this.#core, item.url, path, options);
+    await new ImageResult(item.data, item.contentType, {}).save(path);
+    return { path, size: item.data.length, contentType: item.contentType };
   }
 
   /** The client's settings, without the key. */
@@ -227,49 +300,37 @@ export class SegmindClient {
     model: string,
     params: unknown,
     settings: CallSettings,
-    deadline: number | undefined,
+    deadline: Deadline | undefined,
   ): Promise<Job> {
     const body = toRequestBody(checkModel(model), params, settings.validate);
     const submittedAt = clock.now();
-    const answer = await this.#core.call(
-      {
-        method: 'POST',
-        url: this.#core.url(`v2/${encodeURIComponent(model)}`),
-        body,
-        billable: true,
-        settings,
-        deadline,
-      },
-      async (res) => ({ res, text: (await res.bytes()).toString('utf8') }),
-    );
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(answer.text);
-    } catch {
-      parsed = undefined;
-    }
-    const requestId = isRecord(parsed) ? parsed.request_id : undefined;
-    if (typeof requestId !== 'string' || !requestId) {
-      throw new APIError({
-        status: answer.res.status,
-        headers: answer.res.headers,
-        body: parsed,
-        detail: answer.text.slice(0, 200),
-        message: `Submit to ${model} answered ${answer.res.status} without a request_id, so the job cannot be followed (it may have been queued and billed): ${answer.text.slice(0, 200)}`,
-      });
-    }
-    const { status_url, response_url } = parsed as Record<string, unknown>;
-    return new Job(
-      { core: this.#core, stats: this.#stats },
-      {
-        requestId,
-        model,
-        statusUrl: typeof status_url === 'string' ? status_url : undefined,
-        responseUrl: typeof response_url === 'string' ? response_url : undefined,
-        submittedAt,
-      },
-    );
+    const init = await this.#core
+      .call(
+        {
+          method: 'POST',
+          url: this.#core.url(`v2/${encodeURIComponent(model)}`),
+          body,
+          billable: true,
+          // Under run()'s deadline the submit's own request never outlives it.
+          settings: deadline ? { ...settings, timeout: deadline.cap(settings.timeout) } : settings,
+          deadline: deadline?.at,
+        },
+        (res) => readSubmitAnswer(res, model),
+      )
+      .catch((err: unknown) => Promise.reject(suggestModel(err, model)));
+    return createJob({ core: this.#core, stats: this.#stats }, { ...init, submittedAt });
   }
+}
+
+/**
+ * A 404 for a model slug close to a typed one names it: `flux-shnell` → "did you mean flux-schnell?".
+ * The error keeps its class, status, request id and detail.
+ */
+function suggestModel(err: unknown, model: string): unknown {
+  if (!(err instanceof NotFoundError) || isKnownModel(model)) return err;
+  const guess = closest(model, TYPED_MODELS);
+  if (guess) err.message = `${err.message}; did you mean ${guess}?`;
+  return err;
 }
 
 function checkModel(model: string): string {

@@ -1,3 +1,11 @@
+export type {
+  Batch,
+  BatchFailure,
+  BatchItem,
+  BatchOptions,
+  BatchProgress,
+  BatchSuccess,
+} from './batch/index.js';
 export { type ModelSlug, type RunOptions, SegmindClient, type SyncResultFor } from './client.js';
 export { run, runSync, submitAsync } from './default-client.js';
 export {
@@ -14,22 +22,32 @@ export {
   PermissionDeniedError,
   RateLimitError,
   RequestTimeoutError,
+  type ResponseHeaders,
   SegmindError,
+  type SegmindErrorTypes,
+  UnprocessableEntityError,
   UserAbortError,
   ValidationError,
   type ValidationIssue,
 } from './errors.js';
 export { Job, type WaitOptions } from './jobs/job.js';
 export type {
+  CompletedJobStatus,
+  FailedJobStatus,
   JobJSON,
   JobMetrics,
   JobOutput,
   JobResult,
   JobState,
   JobStatus,
+  JobStatusFields,
   OutputItem,
+  PendingJobStatus,
+  UnknownJobStatus,
 } from './jobs/job-types.js';
 export type { PollContext, PollInterval } from './jobs/poll-schedule.js';
+export type { RateLimitOptions, RateLimitScope } from './limits/rate-limit-options.js';
+export type { RateLimitBudget, RateLimitCounter, RateLimitStore } from './limits/store.js';
 export {
   ASPECT_RATIOS,
   type AspectRatio,

@@ -5,10 +5,16 @@ import {
   type FastFluxSchnellParams,
   type FluxSchnellParams,
   type ImageResult,
-  type Job,
+  type InferenceFailedError,
+  isSegmindError,
+  Job,
+  type JobMetrics,
+  type JobOutput,
   type JobResult,
   type JobStatus,
+  type JsonValue,
   type RateLimitError,
+  readOutput,
   run,
   runSync,
   SAMPLERS,
@@ -55,6 +61,74 @@ describe('public types', () => {
     expectTypeOf<RateLimitError['retryAfter']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<RateLimitError['name']>().toEqualTypeOf<'RateLimitError'>();
     expectTypeOf<JobStatus['metrics']['inference_time']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<JobResult['output']>().toEqualTypeOf<string | string[]>();
+  });
+});
+
+describe('job statuses and results', () => {
+  const status = {} as JobStatus;
+
+  it('narrows a status on its `status`, so a FAILED status has its reason as a string', () => {
+    if (status.status === 'FAILED') expectTypeOf(status.error).toEqualTypeOf<string>();
+    if (status.status === 'QUEUED' || status.status === 'PROCESSING' || status.status === 'COMPLETED') {
+      expectTypeOf(status.error).toEqualTypeOf<null | undefined>();
+    }
+    expectTypeOf(status.status).toEqualTypeOf<'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'FAILED' | 'UNKNOWN'>();
+  });
+
+  it('keeps a status it does not know in an explicit variant', () => {
+    if (status.status === 'UNKNOWN') expectTypeOf(status.rawStatus).toEqualTypeOf<string>();
+    // @ts-expect-error rawStatus exists only on the UNKNOWN variant
+    void status.rawStatus.length;
+  });
+
+  it('makes a misspelled status a compile error', () => {
+    // @ts-expect-error 'DONE' is not a status
+    void (status.status === 'DONE');
+    // @ts-expect-error statuses are upper case
+    void (status.status === 'failed');
+  });
+
+  it('types a result as the server sends it: optional metrics, every output shape', () => {
+    expectTypeOf<JobResult['metrics']>().toEqualTypeOf<JobMetrics | undefined>();
+    expectTypeOf<JobResult['output']>().toEqualTypeOf<JobOutput>();
+    expectTypeOf<{ image_url: string }>().toExtend<JobOutput>();
+    expectTypeOf<string[]>().toExtend<JobOutput>();
+    expectTypeOf<JsonValue[]>().toExtend<JobOutput>();
+    // @ts-expect-error a number is not an output shape
+    expectTypeOf<number>().toExtend<JobOutput>();
+    const result = {} as JobResult;
+    // @ts-expect-error metrics may be missing
+    void result.metrics.inference_time;
+    expectTypeOf(readOutput(result.output)[0]!.type).toEqualTypeOf<'url' | 'base64' | 'text'>();
+  });
+
+  it('downloads a result without a cast', () => {
+    const result = {} as JobResult;
+    expectTypeOf(client.download(result)).resolves.toEqualTypeOf<ImageResult>();
+    expectTypeOf(client.downloadToFile(result, 'x.jpg')).resolves.toHaveProperty('size');
+    expectTypeOf(client.download('https://example.com/x.jpg')).resolves.toEqualTypeOf<ImageResult>();
+  });
+});
+
+describe('sealed surface', () => {
+  it('Job has no public constructor', () => {
+    // @ts-expect-error jobs come from client.submitAsync() or client.job()
+    void new Job({}, { requestId: 'x' });
+    expectTypeOf(client.job('x')).toEqualTypeOf<Job>();
+  });
+
+  it('isSegmindError(e, name) narrows to that class', () => {
+    const e: unknown = undefined;
+    if (isSegmindError(e, 'RateLimitError')) {
+      expectTypeOf(e).toEqualTypeOf<RateLimitError>();
+      expectTypeOf(e.retryAfter).toEqualTypeOf<number | undefined>();
+    }
+    if (isSegmindError(e, 'InferenceFailedError')) {
+      expectTypeOf(e).toEqualTypeOf<InferenceFailedError>();
+      expectTypeOf(e.requestId).toEqualTypeOf<string | undefined>();
+    }
+    if (isSegmindError(e, 'APIError')) expectTypeOf(e.status).toEqualTypeOf<number>();
+    // @ts-expect-error not an error class of this SDK
+    isSegmindError(e, 'TypeError');
   });
 });

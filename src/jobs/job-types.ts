@@ -1,3 +1,5 @@
+import type { JsonValue } from '../results/decode-output.js';
+
 /** The states a v2 job goes through. A job ends COMPLETED or FAILED. */
 export type JobState = 'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'FAILED';
 
@@ -8,32 +10,77 @@ export interface JobMetrics {
   [key: string]: unknown;
 }
 
-/**
- * The answer of `GET /v2/requests/{id}/status`, as the server sent it (unknown keys kept).
- * `status` may be a value newer than this SDK; `wait()` keeps polling on one it does not know.
- */
-export interface JobStatus {
-  status: JobState | (string & {});
+/** What every status answer carries, whatever its `status`. Unknown keys are kept as sent. */
+export interface JobStatusFields {
+  /** The job's id (the one it was asked about, when the server left it out). */
   request_id: string;
+  /** Server measurements; `{}` when the server sent none. */
   metrics: JobMetrics;
-  /** The failure reason, on FAILED. */
-  error?: string | null;
   status_url?: string;
   response_url?: string;
   [key: string]: unknown;
 }
 
-/**
- * A job's output. For image models a URL string; with `samples > 1` possibly an array of URLs; with
- * `base64: true` possibly base64 text. {@link readOutput} tells which.
- */
-export type JobOutput = string | string[];
+/** The job waits for, or is on, a worker. */
+export interface PendingJobStatus extends JobStatusFields {
+  status: 'QUEUED' | 'PROCESSING';
+  error?: null;
+}
 
-/** The answer of `GET /v2/requests/{id}` for a COMPLETED job (unknown keys kept). */
+/** The job is done: `job.result()` has its output. */
+export interface CompletedJobStatus extends JobStatusFields {
+  status: 'COMPLETED';
+  error?: null;
+}
+
+/** The job ran and failed (content-safety blocks too). It may have been billed. */
+export interface FailedJobStatus extends JobStatusFields {
+  status: 'FAILED';
+  /** The server's reason; `''` when it gave none. */
+  error: string;
+}
+
+/**
+ * A status this SDK does not know (newer than it): `status` is `'UNKNOWN'` and `rawStatus` keeps
+ * what the server said. `wait()` reports it to `onStatus` and keeps polling until the deadline.
+ */
+export interface UnknownJobStatus extends JobStatusFields {
+  status: 'UNKNOWN';
+  /** The status string as the server sent it (`''` when it sent none). */
+  rawStatus: string;
+  error?: unknown;
+}
+
+/**
+ * The answer of `GET /v2/requests/{id}/status`, checked and told apart by `status`, so that
+ * `s.status === 'FAILED'` narrows `s.error` to the reason, and a misspelled status is a compile error.
+ * @example
+ * const s = await job.status();
+ * if (s.status === 'FAILED') console.error(s.error);
+ * else if (s.status === 'UNKNOWN') console.log('new status', s.rawStatus);
+ */
+export type JobStatus = PendingJobStatus | CompletedJobStatus | FailedJobStatus | UnknownJobStatus;
+
+/**
+ * A job's output, as the server sent it. For image models a URL string; with `samples > 1`
+ * possibly an array of URLs; with `base64: true` possibly base64 text; for some models an object
+ * such as `{ "image_url": "…" }`. {@link readOutput} tells the items apart, whatever the shape.
+ */
+export type JobOutput = string | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * The answer of `GET /v2/requests/{id}` for a COMPLETED job, checked (unknown keys kept).
+ * `client.download(result)` fetches its image without a cast; `readOutput(result.output)` lists every item.
+ * @example
+ * const result = await job.wait();
+ * const image = await client.download(result);
+ * await image.save('fox.jpg');
+ */
 export interface JobResult {
   status: 'COMPLETED';
   output: JobOutput;
-  metrics: JobMetrics;
+  /** Server measurements, when the server sent them (some models' results have none). */
+  metrics?: JobMetrics;
   error?: null;
   request_id?: string;
   [key: string]: unknown;

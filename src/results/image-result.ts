@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { inspect } from 'node:util';
-import type { Headers } from '../errors.js';
+import type { ResponseHeaders } from '../errors.js';
 
 /**
  * An image in hand: its bytes and what the server said about the call.
@@ -25,11 +25,16 @@ export class ImageResult {
   /** `x-generation-time`, converted to ms (the header is in seconds), when sent. */
   readonly generationTime: number | undefined;
   /** Every response header, lower-cased. */
-  readonly headers: Headers;
+  readonly headers: ResponseHeaders;
   /** Other keys of a JSON `{"image": …}` answer, kept as sent. */
   readonly extra: Record<string, unknown>;
 
-  constructor(data: Buffer, contentType: string, headers: Headers, extra: Record<string, unknown> = {}) {
+  constructor(
+    data: Buffer,
+    contentType: string,
+    headers: ResponseHeaders,
+    extra: Record<string, unknown> = {},
+  ) {
     this.data = data;
     this.contentType = contentType;
     this.headers = headers;

@@ -1,0 +1,39 @@
+import { HttpResponse, http } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { APIError } from '../../src/index.js';
+import { client } from '../support/fixtures.js';
+import { serveHandlers } from '../support/msw-server.js';
+import { useServer } from '../support/use-server.js';
+
+const server = useServer(() => serveHandlers());
+
+// A status answer is a few hundred bytes; one that never ends must not be read into memory.
+function endless(): Response {
+  let sent = 0;
+  const chunk = new TextEncoder().encode(`"${'a'.repeat(64 * 1024 - 2)}",`);
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode('{"status":"PROCESSING","pad":['));
+    },
+    pull(controller) {
+      sent += chunk.length;
+      // 100 MB at most, so a broken SDK still ends the test.
+      if (sent > 100 * 1024 * 1024) controller.close();
+      else controller.enqueue(chunk);
+    },
+  });
+  return new HttpResponse(stream, { headers: { 'content-type': 'application/json' } });
+}
+
+describe('status answers are bounded', () => {
+  it('a status body past 1 MiB is an APIError naming the limit, and the body is not read on', async () => {
+    server.use(http.get('*/v2/requests/job-big/status', endless));
+    const err = await client(server.url)
+      .job('job-big')
+      .status({ maxRetries: 0 })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(APIError);
+    expect((err as APIError).message).toMatch(/larger than/);
+    expect(server.requests).toHaveLength(1);
+  });
+});
