@@ -1,7 +1,7 @@
 /**
- * The request gate: every HTTP request to the API passes through it before it is sent. A client
- * without `rateLimit` gets the open gate below; the rate limiter and the client-wide 429 pause plug
- * in here (src/limits/), so the transport and the retry loop never need to know about limits.
+ * The request gate: every HTTP request to the API passes through it before it is sent. The client
+ * builds one (src/limits/): the client-wide 429 pause always, the rate limit and the concurrency cap
+ * when `rateLimit` asks for them; the transport and the retry loop never need to know about limits.
  */
 export interface GateTicket {
   /** Call once the answer has been read (or the attempt failed): frees a concurrency slot. */
@@ -19,7 +19,10 @@ export interface GateRequest {
 }
 
 export interface RequestGate {
-  /** Waits for the request's turn (FIFO). Rejects with `UserAbortError` or a timeout error, never for the limit itself. */
+  /**
+   * Waits for the request's turn (FIFO). Rejects with `UserAbortError`, or `RequestTimeoutError`
+   * (`requestSent: false`) once the deadline passes, never for the limit itself.
+   */
   acquire(request: GateRequest): Promise<GateTicket>;
   /** The server answered 429: hold every request of the client until `until` (ms since epoch). */
   pause(until: number): void;
@@ -27,8 +30,15 @@ export interface RequestGate {
 
 const NO_TICKET: GateTicket = { release() {} };
 
-/** The gate of a client without `rateLimit`. */
+/** A gate that admits everything at once (tests of the layers above, and the Core's default). */
 export const openGate: RequestGate = {
   acquire: () => Promise.resolve(NO_TICKET),
   pause() {},
 };
+
+/**
+ * Called once a request that starts work has passed the gate and is about to leave, keyed by the
+ * call's own AbortSignal. The batch journal uses it to write "sending" (flushed) only when a submit
+ * really goes out, not while it queues behind the rate limit. Internal: never exported publicly.
+ */
+export const beforeSendHooks: WeakMap<AbortSignal, () => Promise<void>> = new WeakMap();
