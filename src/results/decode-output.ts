@@ -73,7 +73,12 @@ export function decodeSyncOutput(
     }
     if (options.expectImage) {
       // The parsed body is kept: it is what the server said about a call that may have been billed.
-      throw unusable(status, headers, `JSON without an image: ${body.subarray(0, 200).toString('utf8')}`, parsed);
+      throw unusable(
+        status,
+        headers,
+        `JSON without an image: ${body.subarray(0, 200).toString('utf8')}`,
+        parsed,
+      );
     }
     return parsed as JsonValue;
   }
