@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { ROOT, runNode, spawnNode } from '../test/support/child.js';
 
-export const ROOT = new URL('..', import.meta.url).pathname;
-const TSX = import.meta.resolve('tsx');
+export { ROOT };
 
 /** Median, min and max of a list of numbers. */
 export function summary(values: number[]): { median: number; min: number; max: number } {
@@ -14,9 +14,7 @@ export function summary(values: number[]): { median: number; min: number; max: n
 
 /** Starts the bench server in its own process and returns its URL. */
 export async function startServer(): Promise<{ url: string; child: ChildProcess; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', TSX, `${ROOT}bench/server.ts`], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawnNode([`${ROOT}bench/server.ts`], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
     rl.once('line', resolve);
@@ -27,27 +25,21 @@ export async function startServer(): Promise<{ url: string; child: ChildProcess;
 }
 
 /** Runs a Node script (plain JS/TS run by tsx) in a fresh process and parses the JSON it prints last. */
-export function runChild<T>(script: string, args: string[], env: Record<string, string> = {}): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, script, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_NO_WARNINGS: '1', ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.on('exit', (code) => {
-      const last = out.trim().split('\n').at(-1) ?? '';
-      if (code !== 0) return reject(new Error(`${script} exited with ${code}: ${out}`));
-      try {
-        resolve(JSON.parse(last) as T);
-      } catch {
-        reject(new Error(`${script} printed no JSON: ${out}`));
-      }
-    });
-  });
+export async function runChild<T>(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<T> {
+  // No time limit: a benchmark child runs as long as it needs.
+  const { code, stdout, stderr } = await runNode([script, ...args], { env, timeout: 0 });
+  process.stderr.write(stderr);
+  const last = stdout.trim().split('\n').at(-1) ?? '';
+  if (code !== 0) throw new Error(`${script} exited with ${code}: ${stdout}`);
+  try {
+    return JSON.parse(last) as T;
+  } catch {
+    throw new Error(`${script} printed no JSON: ${stdout}`);
+  }
 }
 
 /** Formats a table with aligned columns. */

@@ -55,8 +55,7 @@ async function main(): Promise<void> {
     const result = await job.wait({
       onStatus: (s) => say(`   ${ms(t).padStart(7)}  status ${s.status}`),
     });
-    const output = Array.isArray(result.output) ? result.output[0]! : result.output;
-    const file = await client.downloadToFile(output, join('out', 'car.png'));
+    const file = await client.downloadToFile(result, join('out', 'car.png'));
     say(`   Done after ${ms(t)}; output downloaded to ${file.path} (${file.size} bytes).`);
 
     // 3. Resume a job from its JSON, as another process would after a restart.

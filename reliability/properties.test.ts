@@ -3,25 +3,24 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASPECT_RATIOS, SAMPLERS, SCHEDULERS, type SegmindClient, ValidationError } from '../src/index.js';
-import { type FetchServer, startFetchServer } from '../src/testing/fetch-server.js';
+import { startFetchServer } from '../src/testing/fetch-server.js';
 import { JPEG } from '../test/support/fixtures.js';
+import { useServer } from '../test/support/use-server.js';
 import { debugClient, saveFindings } from './support.js';
 
 const RUNS = 10_000;
-let server: FetchServer;
+const server = useServer(() =>
+  startFetchServer(async () => new Response(JPEG, { headers: { 'content-type': 'image/jpeg' } })),
+);
 let client: SegmindClient;
 const logs: string[] = [];
 const stats: Array<{ model: string; runs: number; valid: number; invalid: number }> = [];
 
 beforeAll(async () => {
-  server = await startFetchServer(
-    async () => new Response(JPEG, { headers: { 'content-type': 'image/jpeg' } }),
-  );
   client = debugClient(server.url, logs, { logLevel: 'off' });
 });
 afterAll(async () => {
   await client.close();
-  await server.close();
   saveFindings('properties', stats);
 });
 

@@ -1,14 +1,14 @@
 // Soak: many sync calls with random faults. Memory stays flat and every failure is typed.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isSegmindError } from '../src/index.js';
-import { type FetchServer, startFetchServer } from '../src/testing/fetch-server.js';
+import { startFetchServer } from '../src/testing/fetch-server.js';
 import { JPEG } from '../test/support/fixtures.js';
-import { debugClient, saveFindings } from './support.js';
+import { useServer } from '../test/support/use-server.js';
+import { debugClient, saveFindings, stopwatch } from './support.js';
 
 const CALLS = 10_000;
 const CONCURRENCY = 32;
 const FAULT_RATE = 0.1;
-let server: FetchServer;
 
 const faults: Array<() => Response | Promise<Response>> = [
   () => Response.json({ error: 'busy' }, { status: 503, headers: { 'retry-after': '0' } }),
@@ -23,13 +23,12 @@ const faults: Array<() => Response | Promise<Response>> = [
   () => new Promise<Response>(() => {}),
 ];
 
-beforeAll(async () => {
-  server = await startFetchServer(async () => {
+const server = useServer(() =>
+  startFetchServer(async () => {
     if (Math.random() < FAULT_RATE) return faults[Math.floor(Math.random() * faults.length)]!();
     return new Response(JPEG, { headers: { 'content-type': 'image/jpeg' } });
-  });
-});
-afterAll(() => server.close());
+  }),
+);
 
 describe('soak', () => {
   it(`${CALLS} sync calls with ${FAULT_RATE * 100} % random faults`, async () => {
@@ -40,7 +39,7 @@ describe('soak', () => {
       return process.memoryUsage().rss;
     };
     const rssStart = rss();
-    const started = Date.now();
+    const took = stopwatch();
     const failures: Record<string, number> = {};
     let ok = 0;
     let untyped = 0;
@@ -63,7 +62,7 @@ describe('soak', () => {
       );
       quarters.push(rss());
     }
-    const ms = Date.now() - started;
+    const ms = Math.round(took());
     const rssEnd = quarters.at(-1)!;
     await client.close();
     saveFindings('soak', { calls: CALLS, ok, failures, rssStart, rssEnd, quarters, ms });

@@ -53,6 +53,15 @@ export function invariantProblems(outcome: unknown, logs: string[]): string[] {
   return problems;
 }
 
+/**
+ * Starts a stopwatch; call the result for the ms since. For the figures RELIABILITY.md reports,
+ * never for assertions: a busy machine makes any wall-clock bound flaky.
+ */
+export function stopwatch(): () => number {
+  const started = performance.now();
+  return () => performance.now() - started;
+}
+
 /** Counts of active resources by type, e.g. `{ Timeout: 1, TCPSocketWrap: 2 }`. */
 export function activeResources(): Record<string, number> {
   const counts: Record<string, number> = {};

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { HttpResponse, http } from 'msw';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   APIError,
   AuthenticationError,
@@ -16,18 +16,15 @@ import {
   RateLimitError,
   RequestTimeoutError,
   SegmindError,
+  UnprocessableEntityError,
   UserAbortError,
   ValidationError,
 } from '../src/index.js';
 import { API_KEY, client } from './support/fixtures.js';
-import { type MswServer, serveHandlers } from './support/msw-server.js';
+import { serveHandlers } from './support/msw-server.js';
+import { useServer } from './support/use-server.js';
 
-let server: MswServer;
-beforeAll(async () => {
-  server = await serveHandlers();
-});
-afterAll(() => server.close());
-afterEach(() => server.reset());
+const server = useServer(() => serveHandlers());
 
 async function failWith(response: () => Response) {
   server.use(http.post('*/v1/flux-schnell', response));
@@ -48,7 +45,7 @@ describe('error answers', () => {
     [403, PermissionDeniedError, 'PermissionDeniedError'],
     [404, NotFoundError, 'NotFoundError'],
     [406, InsufficientCreditsError, 'InsufficientCreditsError'],
-    [422, InferenceFailedError, 'InferenceFailedError'],
+    [422, UnprocessableEntityError, 'UnprocessableEntityError'],
     [429, RateLimitError, 'RateLimitError'],
     [500, InternalServerError, 'InternalServerError'],
     [502, InternalServerError, 'InternalServerError'],
@@ -118,17 +115,17 @@ describe('error answers', () => {
     expect(sent).toBeLessThan(50);
   });
 
-  it('puts the FAILED body of a 422 on InferenceFailedError', async () => {
+  it('a 422 on a v1 call is UnprocessableEntityError (refused, nothing ran), not a failed job', async () => {
     const err = (await failWith(() =>
       HttpResponse.json(
         { status: 'FAILED', error: 'NSFW content', metrics: { inference_time: 1.5 }, request_id: 'job-9' },
         { status: 422 },
       ),
-    )) as InferenceFailedError;
-    expect(err).toBeInstanceOf(InferenceFailedError);
+    )) as UnprocessableEntityError;
+    expect(err).toBeInstanceOf(UnprocessableEntityError);
+    expect(err).not.toBeInstanceOf(InferenceFailedError);
     expect(err.requestId).toBe('job-9');
     expect(err.detail).toBe('NSFW content');
-    expect(err.metrics).toEqual({ inference_time: 1.5 });
   });
 });
 

@@ -1,26 +1,33 @@
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMockServer, type MockServer } from '../src/testing/index.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMockServer } from '../src/testing/index.js';
 import { ROOT, runNode } from './support/child.js';
+import { useManualClock } from './support/manual-clock.js';
+import { stepOnStatusCheck } from './support/mock-timeline.js';
+import { useServer } from './support/use-server.js';
 
-let server: MockServer;
+// The examples run in child processes on real time; the fake server here runs on a manual clock
+// that moves 600 ms per status check, so a job is QUEUED at the first check, PROCESSING at the
+// second and third, and COMPLETED at the fourth, however busy the machine is.
+const server = useServer(() => createMockServer({ queueTime: 1_000, jobDuration: 1_000 }));
+const clock = useManualClock({ auto: false });
+beforeEach(() => stepOnStatusCheck(server, clock, 600));
 let cwd: string;
 beforeAll(async () => {
-  server = await createMockServer({ queueTime: 50, jobDuration: 400 });
   cwd = await mkdtemp(join(tmpdir(), 'segmind-examples-'));
 });
-afterAll(() => server.close());
 
 const example = (name: string, args: string[] = []) =>
   runNode([join(ROOT, 'examples', name), ...args], {
     cwd,
-    timeout: 30_000,
+    timeout: 120_000,
     env: { SEGMIND_API_KEY: 'SG_example000000000', SEGMIND_BASE_URL: server.url, SEGMIND_LOG: 'off' },
   });
 
-describe('examples run against the fake server', () => {
+// Each example starts Node with tsx: seconds on a busy machine, so the limits are generous.
+describe('examples run against the fake server', { timeout: 120_000 }, () => {
   it('sync.ts saves an image', async () => {
     const out = await example('sync.ts');
     expect(out.stderr).toBe('');
@@ -31,7 +38,9 @@ describe('examples run against the fake server', () => {
   it('async-wait.ts waits and downloads', async () => {
     const out = await example('async-wait.ts');
     expect(out.stderr).toBe('');
-    expect(out.stdout).toMatch(/status QUEUED[\s\S]*status COMPLETED[\s\S]*downloaded car-/);
+    expect(out.stdout).toMatch(
+      /status QUEUED[\s\S]*status PROCESSING[\s\S]*status COMPLETED[\s\S]*downloaded car-/,
+    );
   });
 
   it('resume-job.ts submits in one process and resumes in another', async () => {
@@ -58,7 +67,7 @@ describe('examples run against the fake server', () => {
   it('the demo runs offline and says what happened', async () => {
     const out = await runNode([join(ROOT, 'examples', 'demo.ts')], {
       cwd,
-      timeout: 30_000,
+      timeout: 120_000,
       env: { SEGMIND_API_KEY: '' },
     });
     expect(out.stderr).toBe('');

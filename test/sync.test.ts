@@ -2,10 +2,11 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpResponse, http } from 'msw';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { APIError, ImageResult, VERSION } from '../src/index.js';
 import { API_KEY, client, JPEG } from './support/fixtures.js';
-import { type MswServer, serveHandlers } from './support/msw-server.js';
+import { serveHandlers } from './support/msw-server.js';
+import { useServer } from './support/use-server.js';
 
 const imageHeaders = {
   'content-type': 'image/jpeg',
@@ -16,14 +17,9 @@ const imageHeaders = {
   'x-generation-time': '1.25',
 };
 
-let server: MswServer;
-beforeAll(async () => {
-  server = await serveHandlers(
-    http.post('*/v1/flux-schnell', () => new HttpResponse(JPEG, { headers: imageHeaders })),
-  );
-});
-afterAll(() => server.close());
-afterEach(() => server.reset());
+const server = useServer(() =>
+  serveHandlers(http.post('*/v1/flux-schnell', () => new HttpResponse(JPEG, { headers: imageHeaders }))),
+);
 
 /** A JSON answer without content-length, sent one byte per chunk, to cross every boundary. */
 function jsonInOneByteChunks(body: string) {

@@ -121,7 +121,7 @@ describe('every body read is bounded by maxResponseBytes', () => {
     );
     const c = new SegmindClient({ apiKey: API_KEY, baseURL: server.url, logLevel: 'off' });
     const image = await c.runSync('flux-schnell', { prompt: 'x' }, { maxResponseBytes: JPEG.length });
-    expect(image.data.equals(JPEG)).toBe(true);
+    expect(Buffer.from(image.data).equals(JPEG)).toBe(true);
   });
 
   it.each([0, -1, 1.5, Number.POSITIVE_INFINITY])(

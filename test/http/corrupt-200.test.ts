@@ -83,7 +83,7 @@ describe('a corrupt 200 is refused, never returned as wrong bytes', () => {
       server.reset();
       answer(`{"image":"${escaped}","seed":5}`, { 'content-type': 'application/json' }, chunk);
       const image = (await client().runSync('flux-schnell', { prompt: 'x' })) as ImageResult;
-      expect(image.data.equals(IMAGE)).toBe(true);
+      expect(Buffer.from(image.data).equals(IMAGE)).toBe(true);
       expect(image.extra).toEqual({ seed: 5 });
     }
   });
@@ -107,7 +107,7 @@ describe('a corrupt 200 is refused, never returned as wrong bytes', () => {
   ] as const)('decodes an image sent with content-encoding %s', async (encoding, encode) => {
     answer(encode(IMAGE), { 'content-type': 'image/jpeg', 'content-encoding': encoding });
     const image = (await client().runSync('flux-schnell', { prompt: 'x' })) as ImageResult;
-    expect(image.data.equals(IMAGE)).toBe(true);
+    expect(Buffer.from(image.data).equals(IMAGE)).toBe(true);
   });
 
   it('decodes a gzip-encoded {"image"} JSON answer', async () => {
@@ -116,7 +116,7 @@ describe('a corrupt 200 is refused, never returned as wrong bytes', () => {
       'content-encoding': 'gzip',
     });
     const image = (await client().runSync('flux-schnell', { prompt: 'x' })) as ImageResult;
-    expect(image.data.equals(IMAGE)).toBe(true);
+    expect(Buffer.from(image.data).equals(IMAGE)).toBe(true);
   });
 
   it('refuses a body in a content-encoding it cannot decode', async () => {

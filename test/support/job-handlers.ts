@@ -13,7 +13,11 @@ export interface ScriptedJob {
   submit?: (base: string) => Record<string, unknown>;
 }
 
-/** msw handlers speaking PROTOCOL.md's v2 flow for one scripted job. */
+/**
+ * msw handlers speaking Segmind's v2 flow for one scripted job: `POST /v2/{model}` answers the
+ * request id and its status/result URLs, `GET /v2/requests/{id}/status` answers each step in turn
+ * (FAILED as a 422 with the reason), and `GET /v2/requests/{id}` answers the result.
+ */
 export function scriptedJob(job: ScriptedJob) {
   let step = 0;
   const output = `https://images.segmind.example/generations/${job.id}.jpeg`;

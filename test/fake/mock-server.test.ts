@@ -1,32 +1,34 @@
 import { request } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
-  BadRequestError,
   ConnectionError,
   ImageResult,
   InferenceFailedError,
+  InternalServerError,
   NotFoundError,
   RequestTimeoutError,
   SegmindClient,
-} from '../src/index.js';
-import { createMockServer, type MockServer, pngSize, sizeForAspectRatio } from '../src/testing/index.js';
+} from '../../src/index.js';
+import { createMockServer, pngSize, sizeForAspectRatio } from '../../src/testing/index.js';
+import { useManualClock } from '../support/manual-clock.js';
+import { useServer } from '../support/use-server.js';
 
-let server: MockServer;
-let c: SegmindClient;
-beforeAll(async () => {
-  server = await createMockServer({
+const server = useServer(() =>
+  createMockServer({
     queueTime: 60,
     jobDuration: 200,
     failWhen: (p) => (p.prompt === 'bad' ? 'blocked' : undefined),
-  });
+  }),
+);
+// The fake's job timeline reads `Date`, the SDK's pauses read the clock: both are this one, so a job
+// is seen in each state however slow the machine.
+const clock = useManualClock();
+let c: SegmindClient;
+beforeAll(() => {
   c = new SegmindClient({ apiKey: 'SG_test0000000000000', baseURL: server.url, logLevel: 'off' });
 });
-afterAll(async () => {
-  await c.close();
-  await server.close();
-});
-afterEach(() => server.reset());
+afterAll(() => c.close());
 
 const post = (path: string, body: string, headers: Record<string, string>) =>
   request(`${server.url}${path}`, { method: 'POST', body, headers });
@@ -100,11 +102,11 @@ describe('v1 on the fake server', () => {
     await strict.close();
   });
 
-  it('refuses a bad value with 400 on v1 (on v2 the job FAILS)', async () => {
+  it('answers a bad value with 500 on v1, like the real API (on v2 the job FAILS)', async () => {
     const err = await c
       .runSync('flux-schnell', { prompt: 'x', steps: 20 }, { validate: false, maxRetries: 0 })
       .catch((e) => e);
-    expect(err).toBeInstanceOf(BadRequestError);
+    expect(err).toBeInstanceOf(InternalServerError);
     expect(err.detail).toMatch(/steps/);
     const job = await c.submitAsync('fast-flux-schnell', { prompt: 'x', steps: 20 }, { validate: false });
     await expect(job.wait({ interval: 50 })).rejects.toBeInstanceOf(InferenceFailedError);
@@ -120,7 +122,7 @@ describe('v2 on the fake server', () => {
       { interval: 40, onStatus: (s) => seen.push(s.status) },
     );
     expect(seen).toEqual(['QUEUED', 'PROCESSING', 'COMPLETED']);
-    expect(result.metrics.inference_time).toBeCloseTo(0.2, 1);
+    expect(result.metrics?.inference_time).toBeCloseTo(0.2, 1);
     const image = await c.download(result.output as string);
     expect(pngSize(image.data)).toEqual(sizeForAspectRatio('16:9'));
   });
@@ -143,7 +145,9 @@ describe('v2 on the fake server', () => {
     const sc = new SegmindClient({ apiKey: 'k', baseURL: short.url });
     const job = await sc.submitAsync('fast-flux-schnell', { prompt: 'x' });
     expect((await job.status()).request_id).toBe(job.requestId);
-    await new Promise((r) => setTimeout(r, 200));
+    await clock.advance(149);
+    expect((await job.status()).request_id).toBe(job.requestId);
+    await clock.advance(1);
     await expect(job.status()).rejects.toBeInstanceOf(NotFoundError);
     await short.close();
   });
@@ -188,11 +192,15 @@ describe('fault injection and the request log', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('delays an answer', async () => {
+  it('delays an answer: too late for a shorter timeout, else a normal answer', async () => {
+    // The client's 100 ms timer starts before the fake's 250 ms one, so it always fires first.
     server.inject({ delay: 250 });
-    const started = Date.now();
-    await c.runSync('flux-schnell', { prompt: 'x' });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(240);
+    await expect(
+      c.runSync('flux-schnell', { prompt: 'x' }, { timeout: 100, maxRetries: 0 }),
+    ).rejects.toBeInstanceOf(RequestTimeoutError);
+    server.inject({ delay: 250 });
+    expect(await c.runSync('flux-schnell', { prompt: 'x' })).toBeInstanceOf(ImageResult);
+    expect(server.requests).toHaveLength(2);
   });
 
   it('records every request with headers and parsed body', async () => {

@@ -1,5 +1,5 @@
 import { HttpResponse, http } from 'msw';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ASPECT_RATIOS,
   FastFluxSchnellParamsSchema,
@@ -7,20 +7,18 @@ import {
   SAMPLERS,
   SCHEDULERS,
   ValidationError,
-} from '../src/index.js';
-import { closest } from '../src/models/validate.js';
-import { client, JPEG } from './support/fixtures.js';
-import { type MswServer, serveHandlers } from './support/msw-server.js';
+} from '../../src/index.js';
+import { closest } from '../../src/models/validate.js';
+import { client, JPEG } from '../support/fixtures.js';
+import { serveHandlers } from '../support/msw-server.js';
+import { useServer } from '../support/use-server.js';
 
-let server: MswServer;
-beforeAll(async () => {
-  server = await serveHandlers(
+const server = useServer(() =>
+  serveHandlers(
     http.post('*/v1/*', () => new HttpResponse(JPEG, { headers: { 'content-type': 'image/jpeg' } })),
     http.post('*/v2/*', () => HttpResponse.json({ request_id: 'job-1', status: 'QUEUED' })),
-  );
-});
-afterAll(() => server.close());
-afterEach(() => server.reset());
+  ),
+);
 
 async function rejection(model: string, params: unknown, options = {}) {
   const err = await client(server.url, options)
