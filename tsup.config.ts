@@ -1,6 +1,45 @@
-import { defineConfig } from 'tsup';
+import { resolve } from 'node:path';
+import { defineConfig, type Options } from 'tsup';
 
-const entry = { index: 'src/index.ts', testing: 'src/testing/index.ts' };
+type Plugin = NonNullable<Options['esbuildPlugins']>[number];
+
+/**
+ * Builds the SDK for runtimes other than Node by swapping a few modules for their counterparts
+ * (keys and values are paths under src/), and fails the build if anything still imports `node:`
+ * where `forbidNode` says no runtime module may exist (Workers without nodejs_compat, browsers).
+ */
+function runtimeBuild(swaps: Record<string, string>, forbidNode: boolean): Plugin {
+  const table = new Map(
+    Object.entries(swaps).map(([from, to]) => [resolve('src', from), resolve('src', to)]),
+  );
+  return {
+    name: 'segmind-runtime',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.?\// }, (args) => {
+        const target = table.get(resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts'));
+        return target ? { path: target } : undefined;
+      });
+      if (forbidNode) {
+        build.onResolve({ filter: /^node:/ }, (args) => ({
+          errors: [
+            { text: `${args.path} imported by ${args.importer}: the edge build must not use node: modules` },
+          ],
+        }));
+      }
+    },
+  };
+}
+
+// Bun and Deno: fetch instead of undici; everything else as on Node (they have node:fs, createRequire).
+const FETCH_SWAPS = { 'runtime/create-transport.ts': 'runtime/create-transport.fetch.ts' };
+// Workers and browsers: no createRequire and no file system either.
+const EDGE_SWAPS = {
+  ...FETCH_SWAPS,
+  'util/lazy.ts': 'runtime/lazy-static.ts',
+  'batch/journal.ts': 'runtime/no-journal.ts',
+};
+
+const entry = { index: 'src/index.ts', testing: 'src/testing/index.ts', redis: 'src/redis/index.ts' };
 
 export default defineConfig([
   {
@@ -25,5 +64,36 @@ export default defineConfig([
     noExternal: ['p-retry', 'is-network-error'],
     // src/lazy.ts uses import.meta.url to load undici and zod on first use.
     shims: true,
+  },
+  {
+    // `bun` and `deno` conditions: the fetch transport by default (see package.json `exports`).
+    entry: { 'fetch/index': 'src/index.ts' },
+    format: ['esm'],
+    target: 'es2022',
+    removeNodeProtocol: false,
+    sourcemap: true,
+    splitting: true,
+    esbuildPlugins: [runtimeBuild(FETCH_SWAPS, false)],
+  },
+  {
+    // `workerd`, `worker`, `browser` conditions: fetch, no node: module anywhere.
+    entry: { 'edge/index': 'src/index.ts' },
+    format: ['esm'],
+    target: 'es2022',
+    platform: 'neutral',
+    removeNodeProtocol: false,
+    sourcemap: true,
+    splitting: true,
+    esbuildPlugins: [runtimeBuild(EDGE_SWAPS, true)],
+  },
+  {
+    // The `segmind` bin: its own ESM bundle, so nothing CLI-only reaches the SDK's entry points.
+    entry: { cli: 'src/cli/index.ts' },
+    format: ['esm'],
+    target: 'node20',
+    removeNodeProtocol: false,
+    sourcemap: true,
+    splitting: false,
+    banner: { js: '#!/usr/bin/env node' },
   },
 ]);

@@ -30,9 +30,9 @@ await pipeline(
 const before = process.resourceUsage().maxRSS * 1024;
 let bytes = 0;
 if (mode === 'bytes')
-  bytes = ((await client.runSync('bench-bytes-16m', { prompt: 'x' })) as { data: Buffer }).data.length;
+  bytes = ((await client.runSync('bench-bytes-16m', { prompt: 'x' })) as { data: Uint8Array }).data.length;
 if (mode === 'base64')
-  bytes = ((await client.runSync('bench-base64-16m', { prompt: 'x' })) as { data: Buffer }).data.length;
+  bytes = ((await client.runSync('bench-base64-16m', { prompt: 'x' })) as { data: Uint8Array }).data.length;
 if (mode === 'download') bytes = (await client.downloadToFile(`${url}/outputs/stream-${size}`, file)).size;
 if (mode === 'download-floor') {
   // The floor: undici straight into a file stream, no SDK.

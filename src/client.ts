@@ -1,9 +1,8 @@
-import { inspect } from 'node:util';
 import { type Batch, type BatchOptions, createBatch } from './batch/index.js';
 import { isRecord, NotFoundError, SegmindError } from './errors.js';
 import { Core } from './http/core.js';
 import type { RequestGate } from './http/gate.js';
-import { Connections } from './http/transport.js';
+import type { Transport } from './http/transport-seam.js';
 import { readSubmitAnswer } from './jobs/answers.js';
 import type { Deadline } from './jobs/deadline.js';
 import { createJob, type Job, startWait, type WaitOptions, waitWithin } from './jobs/job.js';
@@ -25,6 +24,7 @@ import { readSyncOutput, type SyncOutput } from './results/decode-output.js';
 import { type DownloadedFile, download, downloadToFile } from './results/download.js';
 import { ImageResult } from './results/image-result.js';
 import { firstOutput } from './results/read-output.js';
+import { createTransport } from './runtime/create-transport.js';
 import { clock } from './util/clock.js';
 import { createLogger } from './util/logger.js';
 
@@ -62,11 +62,14 @@ export class SegmindClient {
 
   // The one place a client's Core is built: on its own connection pool, or on the one it shares
   // with the client withOptions() copied (the pool is lazy, so a copy never opens a second one).
-  static #connect(resolved: ResolvedOptions, shared: Connections | undefined, gate?: RequestGate): Core {
+  static #connect(resolved: ResolvedOptions, shared: Transport | undefined, gate?: RequestGate): Core {
     const log = createLogger(resolved.logLevel, resolved.logger, resolved.apiKey);
-    const connections = shared ?? new Connections(resolved.dispatcher, resolved.timeout);
+    // undici on Node (fetch with the `fetch` option); fetch in the Bun, Deno, Workers and browser builds.
+    const transport =
+      shared ??
+      createTransport({ fetch: resolved.fetch, dispatcher: resolved.dispatcher, timeout: resolved.timeout });
     // The request gate: the client-wide 429 pause, and `rateLimit` when set (shared by copies).
-    return new Core(resolved, connections, log, gate ?? createGate(resolved.rateLimit, log));
+    return new Core(resolved, transport, log, gate ?? createGate(resolved.rateLimit, log));
   }
 
   /** The API's base URL, e.g. `https://api.segmind.com/`. */
@@ -98,10 +101,11 @@ export class SegmindClient {
   withOptions(options: ClientOptions): SegmindClient {
     const init: ClientOptions = { ...this.#init, apiKey: this.#core.options.apiKey, ...options };
     const copy = new SegmindClient(init);
-    // Copies share the pool and the limiter (unless they bring their own dispatcher or rateLimit).
+    // Copies share the pool and the limiter (unless they bring their own dispatcher, fetch or rateLimit).
     const gate = options.rateLimit === undefined ? this.#core.gate : undefined;
-    if (!options.dispatcher || gate) {
-      const pool = options.dispatcher ? undefined : this.#core.connections;
+    const ownTransport = options.dispatcher !== undefined || options.fetch !== undefined;
+    if (!ownTransport || gate) {
+      const pool = ownTransport ? undefined : this.#core.transport;
       copy.#core = SegmindClient.#connect(copy.#core.options, pool, gate);
     }
     copy.#stats = this.#stats;
@@ -113,7 +117,7 @@ export class SegmindClient {
    * passed in is left open. Not required for the process to exit.
    */
   close(): Promise<void> {
-    return this.#core.connections.close();
+    return this.#core.transport.close();
   }
 
   /**
@@ -288,8 +292,13 @@ export class SegmindClient {
     };
   }
 
-  [inspect.custom](): string {
-    return `SegmindClient ${inspect(this.toJSON())}`;
+  // util.inspect's hook, by its registered symbol: importing node:util would tie the SDK to Node.
+  [Symbol.for('nodejs.util.inspect.custom')](
+    _depth: number,
+    options: unknown,
+    inspect: (value: unknown, options: unknown) => string,
+  ): string {
+    return `SegmindClient ${inspect(this.toJSON(), options)}`;
   }
 
   #settings(options: RequestOptions | undefined): CallSettings {

@@ -5,6 +5,7 @@ import {
   type ResolvedRateLimit,
   resolveRateLimit,
 } from './limits/rate-limit-options.js';
+import { detectRuntime, environment } from './runtime/detect.js';
 import { LOG_LEVELS, type Logger, type LogLevel } from './util/logger.js';
 import { registerSecret } from './util/redact.js';
 
@@ -65,7 +66,8 @@ export interface ClientOptions {
    */
   validate?: boolean | undefined;
   /**
-   * An undici Dispatcher (Agent, Pool, ProxyAgent, MockAgent). The client does not close it.
+   * An undici Dispatcher (Agent, Pool, ProxyAgent, MockAgent). The client does not close it. Node.js
+   * only: the Bun, Deno, Workers and browser builds send through `fetch` and refuse it (see `fetch`).
    * @default the client's own keep-alive Agent
    */
   dispatcher?: Dispatcher | undefined;
@@ -106,7 +108,30 @@ export interface ClientOptions {
    * new SegmindClient({ rateLimit: { requestsPerMinute: 50, concurrency: 8 } });
    */
   rateLimit?: RateLimitOptions | undefined;
+  /**
+   * A WHATWG `fetch` to send every request with, on any runtime: a proxy or tracing wrapper, a
+   * test double. Selects the fetch transport on Node too (where the default is undici).
+   * @default undici on Node.js; the runtime's own `globalThis.fetch` on Bun, Deno, Workers and browsers
+   * @example
+   * import { fetch as undiciFetch, ProxyAgent } from 'undici';
+   * const proxy = new ProxyAgent('http://proxy.internal:3128');
+   * new SegmindClient({ fetch: (url, init) => undiciFetch(url, { ...init, dispatcher: proxy }) });
+   */
+  fetch?: FetchFunction | undefined;
+  /**
+   * Allow the client in a browser. The API key is sent with every request, so any visitor of the
+   * page can read it and spend your credits: use it only for a key scoped to a trusted user (an
+   * internal tool), never for a public site; call Segmind from your server instead.
+   * @default false (the constructor throws in a browser)
+   * @example
+   * // An internal tool where each user enters their own key:
+   * new SegmindClient({ apiKey: keyTheUserTyped, dangerouslyAllowBrowser: true });
+   */
+  dangerouslyAllowBrowser?: boolean | undefined;
 }
+
+/** A WHATWG `fetch` function, as `globalThis.fetch` is. */
+export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
 
 /**
  * Options every method takes as its last argument. They win over the client's.
@@ -147,12 +172,21 @@ export interface ResolvedOptions {
   logLevel: LogLevel;
   logger: Logger;
   rateLimit: ResolvedRateLimit | undefined;
+  fetch: FetchFunction | undefined;
 }
 
 type Env = Record<string, string | undefined>;
 
 /** The one place client options meet their defaults and the environment. */
-export function resolveClientOptions(options: ClientOptions, env: Env = process.env): ResolvedOptions {
+export function resolveClientOptions(options: ClientOptions, env: Env = environment()): ResolvedOptions {
+  if (detectRuntime() === 'browser' && options.dangerouslyAllowBrowser !== true) {
+    throw new SegmindError(
+      'SegmindClient refuses to run in a browser: the API key would be sent from the page, where any visitor can read it and spend your credits. Call Segmind from your server; if the key is scoped to a trusted user, pass { dangerouslyAllowBrowser: true }.',
+    );
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw new SegmindError('fetch must be a fetch function, e.g. { fetch: globalThis.fetch }');
+  }
   const fromEnv = options.apiKey === undefined;
   const apiKey = options.apiKey ?? env.SEGMIND_API_KEY;
   if (!apiKey) {
@@ -178,6 +212,7 @@ export function resolveClientOptions(options: ClientOptions, env: Env = process.
     logLevel,
     logger: options.logger ?? console,
     rateLimit: resolveRateLimit(options.rateLimit),
+    fetch: options.fetch,
   };
   // Every error scrubs this key for as long as the client lives.
   registerSecret(resolved, apiKey);

@@ -1,16 +1,19 @@
 import { errorFromResponse, isSegmindError, RateLimitError, UserAbortError } from '../errors.js';
 import type { CallSettings, ResolvedOptions } from '../options.js';
+import { runtimeTag } from '../runtime/detect.js';
 import { clock } from '../util/clock.js';
 import type { SdkLogger } from '../util/logger.js';
 import { VERSION } from '../version.js';
 import { openGate, type RequestGate } from './gate.js';
 import { BACKOFF_INITIAL, withRetries } from './retry.js';
-import { type Connections, type HttpResponse, send } from './transport.js';
+import type { HttpResponse } from './transport.js';
+import type { Transport } from './transport-seam.js';
 
 /** Bytes of an error body kept for `detail`; the rest is dropped with the connection. */
 export const ERROR_BODY_LIMIT = 64 * 1024;
 
-const USER_AGENT = `segmind-node/${VERSION} node/${process.versions.node}`;
+// `node/20.18.1`, `bun/1.1.0`, `deno/2.0.0`, `workerd`: what the runtime says about itself.
+const USER_AGENT = `segmind-node/${VERSION} ${runtimeTag()}`;
 
 /** One logical call: retried as a whole (request and body read) under the billing rule. */
 export interface CallSpec {
@@ -49,18 +52,13 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  */
 export class Core {
   readonly options: ResolvedOptions;
-  readonly connections: Connections;
+  readonly transport: Transport;
   readonly log: SdkLogger;
   readonly gate: RequestGate;
 
-  constructor(
-    options: ResolvedOptions,
-    connections: Connections,
-    log: SdkLogger,
-    gate: RequestGate = openGate,
-  ) {
+  constructor(options: ResolvedOptions, transport: Transport, log: SdkLogger, gate: RequestGate = openGate) {
     this.options = options;
-    this.connections = connections;
+    this.transport = transport;
     this.log = log;
     this.gate = gate;
   }
@@ -127,13 +125,12 @@ export class Core {
           : undefined;
         try {
           for (let hops = 0; ; hops++) {
-            res = await send(this.connections.dispatcher, {
+            res = await this.transport.send({
               method: spec.method,
               url,
               headers: this.headersFor(url, settings),
               body: spec.body,
               timeout: settings.timeout,
-              dispatcherTimeout: this.connections.timeout,
               signal: settings.signal,
               billable: spec.billable,
               maxResponseBytes: settings.maxResponseBytes,

@@ -11,8 +11,7 @@
 //    timers tick about once a second, fine for 120 s but not for a 200 ms limit, and an AbortSignal
 //    costs undici more per request than parsing a small answer, so it is made only when needed.
 // Which layer fired does not matter to the caller: all three become RequestTimeoutError.
-import { pipeline as pipelineCallback, type Readable, Transform, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { pipeline as pipelineCallback, type Readable, Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
 import type * as Undici from 'undici';
 import type { Agent, Dispatcher } from 'undici';
@@ -100,6 +99,11 @@ export interface HttpRequest {
   maxResponseBytes?: number | undefined;
 }
 
+/** Where `pipeTo()` writes (a file): each write is awaited, so memory stays flat. */
+export interface ByteSink {
+  write(chunk: Uint8Array): void | Promise<void>;
+}
+
 /**
  * An answer whose body has not been read yet. Read it once, with one of the methods. Bodies arrive
  * decoded (gzip, deflate, br): a transport hands up the bytes the server meant, never compressed ones.
@@ -109,17 +113,27 @@ export interface HttpResponse {
   headers: ResponseHeaders;
   /** The decoded body's length, when the server said it and sent it unencoded; else `undefined`. */
   contentLength: number | undefined;
-  /** The whole body; over `limit` (default: the request's `maxResponseBytes`) it fails with `APIError`. */
-  bytes(limit?: number): Promise<Buffer>;
+  /**
+   * The whole body; over `limit` (default: the request's `maxResponseBytes`) it fails with `APIError`.
+   * A Uint8Array on every runtime (a Buffer from the undici transport): read it with the runtime's
+   * helpers (src/runtime/bytes.ts), never with Buffer methods, which Workers lack.
+   */
+  bytes(limit?: number): Promise<Uint8Array>;
   /**
    * The body as UTF-8 text. With `limit`, at most that many bytes are kept and the rest is dropped
    * with the connection (error bodies); without, a body over `maxResponseBytes` fails with `APIError`.
    */
   text(limit?: number): Promise<string>;
-  /** Streams the body into `destination`. Errors of `destination` itself are rethrown as they are. */
-  pipeTo(destination: Writable): Promise<void>;
-  /** Hands each chunk of the body to `onChunk`, in order; past `maxResponseBytes` it fails with `APIError`. */
-  each(onChunk: (chunk: Buffer) => void): Promise<void>;
+  /**
+   * Streams the whole body, unbounded, into `destination` (a file), waiting for each write. Errors
+   * of `destination` itself are rethrown as they are.
+   */
+  pipeTo(destination: ByteSink): Promise<void>;
+  /**
+   * Hands each chunk of the body to `onChunk`, in order, waiting for a promise it returns; past
+   * `maxResponseBytes` it fails with `APIError`.
+   */
+  each(onChunk: (chunk: Uint8Array) => void | Promise<void>): Promise<void>;
   /** Drops the body. */
   discard(): Promise<void>;
 }
@@ -275,21 +289,20 @@ export async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<Ht
       }),
     pipeTo: async (destination) => {
       // A failing destination (a full disk, a missing folder) is the caller's error, not the network's.
-      let sourceError: unknown;
-      let destinationError: unknown;
-      const stream = readable();
-      stream.once('error', (err) => {
-        sourceError = err;
-      });
-      destination.once('error', (err) => {
-        destinationError = err;
-      });
+      let destinationError: { error: unknown } | undefined;
       try {
-        await consume(() => pipeline(stream, destination));
+        await consume(async () => {
+          for await (const chunk of readable()) {
+            try {
+              await destination.write(chunk as Buffer);
+            } catch (error) {
+              destinationError = { error };
+              throw error;
+            }
+          }
+        });
       } catch (err) {
-        if (destinationError && destinationError !== sourceError && !timedOut && !signal?.aborted) {
-          throw destinationError;
-        }
+        if (destinationError && !timedOut && !signal?.aborted) throw destinationError.error;
         throw err;
       }
     },
@@ -300,7 +313,8 @@ export async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<Ht
         for await (const chunk of readable()) {
           size += (chunk as Buffer).length;
           if (size > cap) throw tooLarge(cap);
-          onChunk(chunk as Buffer);
+          const pending = onChunk(chunk as Buffer);
+          if (pending) await pending;
         }
       }),
     discard: () => consume(() => raw.dump({ limit: 64 * 1024 })),

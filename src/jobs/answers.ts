@@ -1,5 +1,6 @@
 import { APIError, isRecord, messageOf } from '../errors.js';
 import type { HttpResponse } from '../http/transport.js';
+import { utf8 } from '../runtime/bytes.js';
 import { parseJson } from '../util/json.js';
 import { jobIdProblem } from './job-id.js';
 import type { JobJSON, JobMetrics, JobOutput, JobResult, JobStatus } from './job-types.js';
@@ -33,7 +34,7 @@ export async function readJsonAnswer(
   jobId: string,
   limit?: number,
 ): Promise<JsonAnswer> {
-  const text = (await res.bytes(limit)).toString('utf8');
+  const text = utf8(await res.bytes(limit));
   const body = parseJson(text);
   if (!isRecord(body)) {
     throw new APIError({
@@ -54,7 +55,7 @@ export async function readJsonAnswer(
  * the job may have been queued and billed, since the server accepted the POST.
  */
 export async function readSubmitAnswer(res: HttpResponse, model: string): Promise<JobJSON> {
-  const text = (await res.bytes(SMALL_ANSWER_LIMIT)).toString('utf8');
+  const text = utf8(await res.bytes(SMALL_ANSWER_LIMIT));
   const body = parseJson(text);
   const id = isRecord(body) ? body.request_id : undefined;
   const problem = id === undefined || id === '' ? 'no request_id' : jobIdProblem(id);

@@ -16,25 +16,32 @@ export interface JobStatusFields {
   request_id: string;
   /** Server measurements; `{}` when the server sent none. */
   metrics: JobMetrics;
+  /** Where to poll the status, when the server said (followed only on the API's origin). */
   status_url?: string;
+  /** Where to fetch the result, when the server said (followed only on the API's origin). */
   response_url?: string;
   [key: string]: unknown;
 }
 
 /** The job waits for, or is on, a worker. */
 export interface PendingJobStatus extends JobStatusFields {
+  /** Waiting for a worker (`QUEUED`) or running (`PROCESSING`). */
   status: 'QUEUED' | 'PROCESSING';
+  /** No error while the job is pending. */
   error?: null;
 }
 
 /** The job is done: `job.result()` has its output. */
 export interface CompletedJobStatus extends JobStatusFields {
+  /** Done; `job.result()` has the output. */
   status: 'COMPLETED';
+  /** No error for a completed job. */
   error?: null;
 }
 
 /** The job ran and failed (content-safety blocks too). It may have been billed. */
 export interface FailedJobStatus extends JobStatusFields {
+  /** Ended without an output. */
   status: 'FAILED';
   /** The server's reason; `''` when it gave none. */
   error: string;
@@ -45,9 +52,11 @@ export interface FailedJobStatus extends JobStatusFields {
  * what the server said. `wait()` reports it to `onStatus` and keeps polling until the deadline.
  */
 export interface UnknownJobStatus extends JobStatusFields {
+  /** Not a status this SDK knows; see `rawStatus`. */
   status: 'UNKNOWN';
   /** The status string as the server sent it (`''` when it sent none). */
   rawStatus: string;
+  /** Whatever the server sent as `error`, if anything. */
   error?: unknown;
 }
 
@@ -77,26 +86,51 @@ export type JobOutput = string | JsonValue[] | { [key: string]: JsonValue };
  * await image.save('fox.jpg');
  */
 export interface JobResult {
+  /** Always `'COMPLETED'`: a failed job throws `InferenceFailedError` instead. */
   status: 'COMPLETED';
+  /** The output: URL(s), base64 text or a model-specific object; see {@link readOutput}. */
   output: JobOutput;
   /** Server measurements, when the server sent them (some models' results have none). */
   metrics?: JobMetrics;
+  /** `null` (or absent) for a completed job. */
   error?: null;
+  /** The job's id, when the server repeated it. */
   request_id?: string;
   [key: string]: unknown;
 }
 
 /** One item of a job's output, told apart. */
 export type OutputItem =
-  | { type: 'url'; url: string }
-  | { type: 'base64'; data: Buffer; contentType: string }
-  | { type: 'text'; text: string };
+  | {
+      /** A URL to download (`client.download(url)`). */
+      type: 'url';
+      /** The URL, as the server gave it. */
+      url: string;
+    }
+  | {
+      /** An image that came inline as base64, decoded. */
+      type: 'base64';
+      /** The image bytes. */
+      data: Uint8Array;
+      /** Its media type, from a `data:` URL or sniffed from the bytes. */
+      contentType: string;
+    }
+  | {
+      /** Anything else: text as the server sent it. */
+      type: 'text';
+      /** The text. */
+      text: string;
+    };
 
 /** What a job's JSON form holds; `client.job(json)` rebuilds the job from it in any process. */
 export interface JobJSON {
+  /** The job's id: enough on its own to resume it. */
   requestId: string;
+  /** The model the job runs, when known. */
   model?: string | undefined;
+  /** The status URL the server gave, when it shares the API's origin. */
   statusUrl?: string | undefined;
+  /** The result URL the server gave, when it shares the API's origin. */
   responseUrl?: string | undefined;
   /** When it was submitted (ms since epoch), if known: lets `wait()` use what it knows of the model. */
   submittedAt?: number | undefined;

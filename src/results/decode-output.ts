@@ -1,5 +1,7 @@
 import { APIError, isRecord, type ResponseHeaders } from '../errors.js';
 import type { HttpResponse } from '../http/transport.js';
+import { Base64Decoder } from '../runtime/base64.js';
+import { concatBytes, latin1, utf8 } from '../runtime/bytes.js';
 import { ImageResult, sniffImageType } from './image-result.js';
 
 /** A parsed JSON value. */
@@ -48,7 +50,7 @@ export async function readSyncOutput(res: HttpResponse, options: SyncReadOptions
  * become an `ImageResult`; other JSON is returned parsed; other text as a string.
  */
 export function decodeSyncOutput(
-  body: Buffer,
+  body: Uint8Array,
   headers: ResponseHeaders,
   options: SyncReadOptions = {},
   status = 200,
@@ -62,9 +64,9 @@ export function decodeSyncOutput(
   if (type.includes('json') || (type === '' && body[0] === 0x7b)) {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body.toString('utf8'));
+      parsed = JSON.parse(utf8(body));
     } catch {
-      throw unusable(status, headers, `invalid JSON: ${body.subarray(0, 80).toString('utf8')}`);
+      throw unusable(status, headers, `invalid JSON: ${utf8(body.subarray(0, 80))}`);
     }
     if (isRecord(parsed) && typeof parsed.image === 'string') {
       const { image, ...extra } = parsed;
@@ -73,20 +75,16 @@ export function decodeSyncOutput(
     }
     if (options.expectImage) {
       // The parsed body is kept: it is what the server said about a call that may have been billed.
-      throw unusable(
-        status,
-        headers,
-        `JSON without an image: ${body.subarray(0, 200).toString('utf8')}`,
-        parsed,
-      );
+      throw unusable(status, headers, `JSON without an image: ${utf8(body.subarray(0, 200))}`, parsed);
     }
     return parsed as JsonValue;
   }
   if (type.startsWith('text/')) {
     if (options.expectImage) {
-      throw unusable(status, headers, `text instead of an image: ${body.subarray(0, 200).toString('utf8')}`);
+      const text = utf8(body);
+      throw unusable(status, headers, `text instead of an image: ${text.slice(0, 200)}`, text);
     }
-    return body.toString('utf8');
+    return utf8(body);
   }
   return new ImageResult(body, type || sniffImageType(body), headers);
 }
@@ -104,7 +102,7 @@ function unusable(status: number, headers: ResponseHeaders, what: string, body?:
 }
 
 /** Decodes standard (or URL-safe) base64 strictly; anything else is an `APIError`, never wrong bytes. */
-function decodeBase64(text: string, status: number, headers: ResponseHeaders): Buffer {
+function decodeBase64(text: string, status: number, headers: ResponseHeaders): Uint8Array {
   const decoder = new StrictBase64(undefined, status, headers);
   decoder.push(text);
   return decoder.finish();
@@ -125,9 +123,7 @@ class StrictBase64 {
   // Allocated on the first bytes, not up front: by then the transport has checked content-length
   // against maxResponseBytes, so a lying header never becomes a huge allocation.
   readonly #size: number | undefined;
-  #out: Buffer | undefined;
-  #parts: Buffer[] = [];
-  #written = 0;
+  #decoder: Base64Decoder | undefined;
   readonly #status: number;
   readonly #headers: ResponseHeaders;
 
@@ -160,22 +156,21 @@ class StrictBase64 {
     this.#pending = all.slice(usable);
   }
 
-  finish(): Buffer {
+  finish(): Uint8Array {
     if (this.#count % 4 === 1 || (this.#pads > 0 && this.#count % 4 !== 0)) {
       throw this.#invalid(`a length of ${this.#count} characters cannot be base64`);
     }
     this.#decode(this.#pending);
     this.#pending = '';
-    const data = this.#out ? this.#out.subarray(0, this.#written) : Buffer.concat(this.#parts);
+    const data = this.#decoder?.end() ?? new Uint8Array(0);
     if (data.length === 0) throw unusable(this.#status, this.#headers, 'an empty image');
     return data;
   }
 
   #decode(base64: string): void {
     if (!base64) return;
-    if (this.#size !== undefined && !this.#out) this.#out = Buffer.allocUnsafe(this.#size);
-    if (this.#out) this.#written += this.#out.write(base64, this.#written, 'base64');
-    else this.#parts.push(Buffer.from(base64, 'base64'));
+    this.#decoder ??= new Base64Decoder(this.#size);
+    this.#decoder.write(base64);
   }
 }
 
@@ -198,8 +193,8 @@ const SIMPLE_ESCAPES: Record<number, string> = {
 /** Decodes the `image` field of an image-first JSON body as it streams in. */
 class Base64ImageSink {
   #state: 'prefix' | 'data' | 'tail' | 'raw' = 'prefix';
-  #head: Buffer[] = [];
-  #tail: Buffer[] = [];
+  #head: Uint8Array[] = [];
+  #tail: Uint8Array[] = [];
   // Inside an escape: '' right after the backslash, 'u' plus the hex digits read so far for \uXXXX.
   #escape: string | undefined;
   readonly #base64: StrictBase64;
@@ -214,15 +209,15 @@ class Base64ImageSink {
     this.#headers = headers;
   }
 
-  write(chunk: Buffer): void {
+  write(chunk: Uint8Array): void {
     if (this.#state === 'raw') this.#head.push(chunk);
     else if (this.#state === 'tail') this.#tail.push(chunk);
     else if (this.#state === 'data') this.#data(chunk);
     else {
       this.#head.push(chunk);
-      const all = this.#head.length === 1 ? chunk : Buffer.concat(this.#head);
+      const all = this.#head.length === 1 ? chunk : concatBytes(this.#head);
       this.#head = [all];
-      const head = all.toString('latin1', 0, PREFIX_WINDOW);
+      const head = latin1(all, 0, PREFIX_WINDOW);
       const match = IMAGE_FIRST.exec(head);
       const rest = match ? all.subarray(match[0].length) : undefined;
       if (!match || !rest) {
@@ -231,7 +226,7 @@ class Base64ImageSink {
       }
       // A data: URL, or too few bytes yet to tell, goes the plain way (or waits for more).
       if (rest.length < 5 && rest.indexOf(0x22) < 0) return;
-      if (rest.toString('latin1', 0, 5) === 'data:') {
+      if (latin1(rest, 0, 5) === 'data:') {
         this.#state = 'raw';
         return;
       }
@@ -242,7 +237,7 @@ class Base64ImageSink {
 
   // The string's text, with JSON's escapes decoded as JSON defines them (`\/`, `\u002f`, `\n` …),
   // up to its closing quote; an escaped quote does not end it.
-  #data(chunk: Buffer): void {
+  #data(chunk: Uint8Array): void {
     let i = 0;
     while (i < chunk.length) {
       if (this.#escape !== undefined) {
@@ -269,7 +264,7 @@ class Base64ImageSink {
       const backslash = chunk.indexOf(0x5c, i);
       const stop = quote < 0 ? backslash : backslash < 0 ? quote : Math.min(quote, backslash);
       const end = stop < 0 ? chunk.length : stop;
-      if (end > i) this.#base64.push(chunk.toString('latin1', i, end));
+      if (end > i) this.#base64.push(latin1(chunk, i, end));
       if (stop < 0) return;
       if (stop === quote) {
         this.#state = 'tail';
@@ -286,12 +281,12 @@ class Base64ImageSink {
   }
 
   /** The decoded image, or `undefined` when the body was not image-first JSON (use `raw()`). */
-  finish(): { data: Buffer; extra: Record<string, unknown> } | undefined {
+  finish(): { data: Uint8Array; extra: Record<string, unknown> } | undefined {
     if (this.#state === 'prefix' || this.#state === 'raw') return undefined;
     let extra: unknown;
     try {
       if (this.#state !== 'tail') throw new Error('the image string never ends');
-      extra = JSON.parse(`{"image":null${Buffer.concat(this.#tail).toString('utf8')}`);
+      extra = JSON.parse(`{"image":null${utf8(concatBytes(this.#tail))}`);
     } catch (err) {
       throw this.#invalidJson((err as Error).message);
     }
@@ -300,8 +295,8 @@ class Base64ImageSink {
   }
 
   /** The whole body, for a body that was not image-first JSON. */
-  raw(): Buffer {
-    return Buffer.concat(this.#head);
+  raw(): Uint8Array {
+    return concatBytes(this.#head);
   }
 }
 

@@ -1,11 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { APIError, SegmindError } from '../errors.js';
 import type { Core } from '../http/core.js';
 import type { HttpResponse } from '../http/transport.js';
 import { callSettings, type RequestOptions } from '../options.js';
+import { type FileWriter, fileSystem } from '../runtime/fs.js';
 import { ImageResult, sniffImageType } from './image-result.js';
 
 /** Redirects a download follows (CDNs redirect); the key is never sent past the API's origin. */
@@ -74,20 +71,34 @@ export async function downloadToFile(
   path: string,
   options?: RequestOptions,
 ): Promise<DownloadedFile> {
+  // Asked before the request: on a runtime without a file system nothing is downloaded for nothing.
+  const fs = await fileSystem('downloadToFile()');
   return fetchOutput(core, url, options, async (res) => {
-    const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.part`);
-    const file = createWriteStream(temp, { flags: 'wx' });
+    const temp = tempPathBeside(path);
+    let file: FileWriter | undefined;
     try {
+      file = await fs.create(temp);
       await res.pipeTo(file);
-      await rename(temp, path);
+      await file.close();
+      await fs.rename(temp, path);
     } catch (err) {
-      file.destroy();
-      await rm(temp, { force: true });
+      await file?.close().catch(() => {});
+      await fs.remove(temp);
       if (err instanceof SegmindError) throw err;
       throw new SegmindError(`Could not write ${path}: ${(err as Error).message}`, { cause: err });
     }
     return { path, size: file.bytesWritten, contentType: res.headers['content-type'] };
   });
+}
+
+// `.name.<random>.part` in the same folder as `path` (so the rename stays on one file system).
+// String work, not node:path: the same code runs on Bun and Deno, and either separator is handled.
+function tempPathBeside(path: string): string {
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1;
+  const random = Array.from(globalThis.crypto.getRandomValues(new Uint8Array(6)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
+  return `${path.slice(0, cut)}.${path.slice(cut)}.${random}.part`;
 }
 
 // The URL for a message: origin and path only (a signed URL's query may hold credentials).

@@ -1,6 +1,7 @@
-import { writeFile } from 'node:fs/promises';
-import { inspect } from 'node:util';
 import type { ResponseHeaders } from '../errors.js';
+import { bytesToBase64 } from '../runtime/base64.js';
+import { platformBytes } from '../runtime/bytes.js';
+import { fileSystem } from '../runtime/fs.js';
 
 /**
  * An image in hand: its bytes and what the server said about the call.
@@ -10,8 +11,11 @@ import type { ResponseHeaders } from '../errors.js';
  * console.log(image.contentType, image.data.length, image.remainingCredits);
  */
 export class ImageResult {
-  /** The image bytes (a Buffer). */
-  readonly data: Buffer;
+  /**
+   * The image bytes: a `Uint8Array` on every runtime, and a Node `Buffer` (a Uint8Array subclass)
+   * wherever the runtime has Buffer (Node, Bun, Deno, Workers with `nodejs_compat`).
+   */
+  readonly data: Uint8Array;
   /** The image's media type, e.g. `'image/jpeg'`. */
   readonly contentType: string;
   /** `x-request-id`, when the server sent it. */
@@ -30,12 +34,12 @@ export class ImageResult {
   readonly extra: Record<string, unknown>;
 
   constructor(
-    data: Buffer,
+    data: Uint8Array,
     contentType: string,
     headers: ResponseHeaders,
     extra: Record<string, unknown> = {},
   ) {
-    this.data = data;
+    this.data = platformBytes(data);
     this.contentType = contentType;
     this.headers = headers;
     this.extra = extra;
@@ -47,15 +51,19 @@ export class ImageResult {
     this.generationTime = seconds === undefined ? undefined : Math.round(seconds * 1000);
   }
 
-  /** Writes the bytes to `path` and returns `path`. */
+  /**
+   * Writes the bytes to `path` and returns `path`. Needs a file system: Node, Bun or Deno (on
+   * Workers and in browsers it rejects with a `SegmindError`; use `data` there).
+   */
   async save(path: string): Promise<string> {
-    await writeFile(path, this.data);
+    const fs = await fileSystem('image.save()');
+    await fs.writeFile(path, this.data);
     return path;
   }
 
   /** The bytes as standard base64. */
   toBase64(): string {
-    return this.data.toString('base64');
+    return bytesToBase64(this.data);
   }
 
   /** The image as a `data:` URL, for an `<img src>`. */
@@ -76,8 +84,13 @@ export class ImageResult {
     };
   }
 
-  [inspect.custom](): string {
-    return `ImageResult ${inspect(this.toJSON())}`;
+  // util.inspect's hook, by its registered symbol: importing node:util would tie the SDK to Node.
+  [Symbol.for('nodejs.util.inspect.custom')](
+    _depth: number,
+    options: unknown,
+    inspect: (value: unknown, options: unknown) => string,
+  ): string {
+    return `ImageResult ${inspect(this.toJSON(), options)}`;
   }
 }
 

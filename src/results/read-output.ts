@@ -1,5 +1,7 @@
 import { isRecord, SegmindError } from '../errors.js';
 import type { JobOutput, JobResult, OutputItem } from '../jobs/job-types.js';
+import { base64ToBytes } from '../runtime/base64.js';
+import { platformBytes } from '../runtime/bytes.js';
 import { sniffImageType } from './image-result.js';
 
 const BASE64_TEXT = /^[A-Za-z0-9+/\r\n]+={0,2}$/;
@@ -51,11 +53,11 @@ function classify(value: string): OutputItem {
   if (/^https?:\/\//i.test(trimmed)) return { type: 'url', url: trimmed };
   const dataUrl = /^data:([^;,]+)?(;base64)?,(.*)$/s.exec(trimmed);
   if (dataUrl?.[2]) {
-    const data = Buffer.from(dataUrl[3] ?? '', 'base64');
+    const data = platformBytes(base64ToBytes(dataUrl[3] ?? ''));
     return { type: 'base64', data, contentType: dataUrl[1] ?? sniffImageType(data) };
   }
   if (trimmed.length >= 16 && BASE64_TEXT.test(trimmed)) {
-    const data = Buffer.from(trimmed, 'base64');
+    const data = platformBytes(base64ToBytes(trimmed));
     return { type: 'base64', data, contentType: sniffImageType(data) };
   }
   return { type: 'text', text: value };

@@ -7,6 +7,7 @@ import { parseJson } from '../util/json.js';
 
 /** One request the server received, as a test would assert on it. */
 export interface RecordedRequest {
+  /** `GET` or `POST`. */
   method: string;
   /** Path and query, e.g. `/v1/flux-schnell`. */
   path: string;

@@ -74,6 +74,7 @@ export interface MockShapes {
 
 /** Which requests a fault applies to. */
 export interface FaultMatch {
+  /** Only this method. @default any */
   method?: 'GET' | 'POST';
   /** A path prefix (`/v1/flux-schnell`) or a pattern. */
   path?: string | RegExp;
@@ -83,22 +84,49 @@ export interface FaultMatch {
  * A fault for the next `times` matching requests: an answer of your choosing, a stall (no answer
  * ever), a connection reset after the request was read, or a normal answer that arrives late.
  */
-export type Fault = { match?: FaultMatch; times?: number } & (
-  | { status: number; body?: unknown; headers?: Record<string, string> }
-  | { stall: true }
-  | { reset: true }
-  | { delay: number }
+export type Fault = {
+  /** Which requests it applies to. @default every request */
+  match?: FaultMatch;
+  /** How many matching requests it applies to. @default 1 */
+  times?: number;
+} & (
+  | {
+      /** The HTTP status to answer. */
+      status: number;
+      /** The body: JSON for a value, text for a string. @default { error: 'injected fault' } */
+      body?: unknown;
+      /** Extra response headers. */
+      headers?: Record<string, string>;
+    }
+  | {
+      /** Never answer. */
+      stall: true;
+    }
+  | {
+      /** Reset the connection after reading the request. */
+      reset: true;
+    }
+  | {
+      /** Answer normally, this many ms late. */
+      delay: number;
+    }
 );
 
 /** A job as the fake server sees it. */
 export interface MockJob {
+  /** The request id the server gave it. */
   id: string;
+  /** The model slug it was submitted to. */
   model: string;
+  /** The parameters it was submitted with. */
   params: Record<string, unknown>;
+  /** When it was submitted (ms since epoch). */
   submittedAt: number;
   /** When it turns PROCESSING, COMPLETED/FAILED, and when it is forgotten. */
   startsAt: number;
+  /** When it turns COMPLETED or FAILED (ms since epoch). */
   endsAt: number;
+  /** When the server forgets it (ms since epoch); after it, status and result answer 404. */
   expiresAt: number;
   /** The failure reason, for a job that will fail. */
   failure: string | undefined;

@@ -45,7 +45,14 @@ export function renderPng(width: number, height: number, seedText: string): Buff
 }
 
 /** Width and height of a PNG, read from its IHDR chunk; `undefined` if it is not a PNG. */
-export function pngSize(data: Uint8Array): { width: number; height: number } | undefined {
+export function pngSize(data: Uint8Array):
+  | {
+      /** Pixels. */
+      width: number;
+      /** Pixels. */
+      height: number;
+    }
+  | undefined {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   if (buf.length < 24 || buf.readUInt32BE(0) !== 0x89504e47 || buf.toString('latin1', 12, 16) !== 'IHDR') {
     return undefined;
@@ -54,7 +61,12 @@ export function pngSize(data: Uint8Array): { width: number; height: number } | u
 }
 
 /** The pixel size for an aspect ratio like `16:9` at about one megapixel, in multiples of 8. */
-export function sizeForAspectRatio(ratio: string): { width: number; height: number } {
+export function sizeForAspectRatio(ratio: string): {
+  /** Pixels, a multiple of 8. */
+  width: number;
+  /** Pixels, a multiple of 8. */
+  height: number;
+} {
   const [w, h] = ratio.split(':').map(Number) as [number, number];
   const width = Math.round(Math.sqrt((1024 * 1024 * w) / h) / 8) * 8;
   const height = Math.round(Math.sqrt((1024 * 1024 * h) / w) / 8) * 8;

@@ -5,9 +5,13 @@ export type LogLevel = 'off' | 'error' | 'warn' | 'info' | 'debug';
 
 /** Where log lines go. `console` fits; so do pino and winston loggers. */
 export interface Logger {
+  /** A failure the caller will also see as an error. */
   error(message: string, ...rest: unknown[]): void;
+  /** Something worth attention that did not fail the call (a retry, a fallback). */
   warn(message: string, ...rest: unknown[]): void;
+  /** A milestone (a request sent, a job done). */
   info(message: string, ...rest: unknown[]): void;
+  /** Details for debugging. */
   debug(message: string, ...rest: unknown[]): void;
 }
 
