@@ -31,6 +31,7 @@ export interface ValidationIssue {
  * catch (err) { if (err instanceof RateLimitError) console.log(err.retryAfter); }
  */
 export class SegmindError extends Error {
+  /** Always `'SegmindError'`, also across copies of the package (see `isSegmindError`). */
   override name = 'SegmindError';
 
   constructor(message: string, options?: { cause?: unknown }) {
@@ -57,21 +58,37 @@ export class SegmindError extends Error {
 
 /** The error class names {@link isSegmindError} can check for, with the type each one narrows to. */
 export interface SegmindErrorTypes {
+  /** {@link SegmindError} */
   SegmindError: SegmindError;
+  /** {@link ValidationError} */
   ValidationError: ValidationError;
+  /** {@link APIError} */
   APIError: APIError;
+  /** {@link BadRequestError} */
   BadRequestError: BadRequestError;
+  /** {@link AuthenticationError} */
   AuthenticationError: AuthenticationError;
+  /** {@link PermissionDeniedError} */
   PermissionDeniedError: PermissionDeniedError;
+  /** {@link NotFoundError} */
   NotFoundError: NotFoundError;
+  /** {@link InsufficientCreditsError} */
   InsufficientCreditsError: InsufficientCreditsError;
+  /** {@link UnprocessableEntityError} */
   UnprocessableEntityError: UnprocessableEntityError;
+  /** {@link InferenceFailedError} */
   InferenceFailedError: InferenceFailedError;
+  /** {@link RateLimitError} */
   RateLimitError: RateLimitError;
+  /** {@link InternalServerError} */
   InternalServerError: InternalServerError;
+  /** {@link ConnectionError} */
   ConnectionError: ConnectionError;
+  /** {@link RequestTimeoutError} */
   RequestTimeoutError: RequestTimeoutError;
+  /** {@link InferenceTimeoutError} */
   InferenceTimeoutError: InferenceTimeoutError;
+  /** {@link UserAbortError} */
   UserAbortError: UserAbortError;
 }
 
@@ -98,6 +115,7 @@ export function isSegmindError(value: unknown, name?: string): boolean {
 
 /** The parameters break the model's rules. Thrown before any request is sent, so nothing is billed. */
 export class ValidationError extends SegmindError {
+  /** Always `'ValidationError'`, also across copies of the package (see `isSegmindError`). */
   override name = 'ValidationError' as const;
   /** Every broken rule, not just the first. */
   readonly issues: ValidationIssue[];
@@ -114,7 +132,9 @@ export class ValidationError extends SegmindError {
 
 /** What the SDK knows about an HTTP answer that became an error. */
 export interface APIErrorInit {
+  /** The HTTP status of the answer. */
   status: number;
+  /** The answer's headers, lower-cased (scrubbed of the key by the error). */
   headers: ResponseHeaders;
   /** The server's `error` text, or an excerpt of the body. Redacted and bounded here. */
   detail?: string | undefined;
@@ -128,6 +148,7 @@ export interface APIErrorInit {
 
 /** The server answered with a status that is not a success. Subclasses cover the known statuses. */
 export class APIError extends SegmindError {
+  /** `'APIError'`, or the name of the subclass. */
   override name: string = 'APIError';
   /** The HTTP status (200 for a success answer the SDK could not use). */
   readonly status: number;
@@ -158,30 +179,37 @@ export class APIError extends SegmindError {
 
 /** 400: the server rejected the parameters or the request's form. */
 export class BadRequestError extends APIError {
+  /** Always `'BadRequestError'`, also across copies of the package (see `isSegmindError`). */
   override name = 'BadRequestError' as const;
 }
 /** 401: the API key is missing or invalid. */
 export class AuthenticationError extends APIError {
+  /** Always `'AuthenticationError'`, also across copies of the package (see `isSegmindError`). */
   override name = 'AuthenticationError' as const;
 }
 /** 403: this account may not use the model. */
 export class PermissionDeniedError extends APIError {
+  /** Always `'PermissionDeniedError'`, also across copies of the package (see `isSegmindError`). */
   override name = 'PermissionDeniedError' as const;
 }
 /** 404: unknown model, or an unknown or expired job (jobs are kept one hour). */
 export class NotFoundError extends APIError {
+  /** Always `'NotFoundError'`, also across copies of the package (see `isSegmindError`). */
   override name = 'NotFoundError' as const;
 }
 /** 406: not enough credits (or a spend limit was reached). */
 export class InsufficientCreditsError extends APIError {
+  /** Always `'InsufficientCreditsError'`, also across copies of the package (see `isSegmindError`). */
   override name = 'InsufficientCreditsError' as const;
 }
 /** 429: rate limited. Retried automatically; thrown once retries run out. */
 export class RateLimitError extends APIError {
+  /** Always `'RateLimitError'`, also across copies of the package (see `isSegmindError`). */
   override name = 'RateLimitError' as const;
 }
 /** 5xx: the server failed. Retried automatically; thrown once retries run out. */
 export class InternalServerError extends APIError {
+  /** Always `'InternalServerError'`, also across copies of the package (see `isSegmindError`). */
   override name = 'InternalServerError' as const;
 }
 
@@ -191,6 +219,7 @@ export class InternalServerError extends APIError {
  * `"steps: must be at most 8; …"`.
  */
 export class UnprocessableEntityError extends APIError {
+  /** Always `'UnprocessableEntityError'`, also across copies of the package (see `isSegmindError`). */
   override name = 'UnprocessableEntityError' as const;
 }
 
@@ -200,6 +229,7 @@ export class UnprocessableEntityError extends APIError {
  * billed. `requestId` is always the job's id.
  */
 export class InferenceFailedError extends APIError {
+  /** Always `'InferenceFailedError'`, also across copies of the package (see `isSegmindError`). */
   override name = 'InferenceFailedError' as const;
   /** The job's server metrics, e.g. `{ inference_time }` (seconds, as on the wire). */
   readonly metrics: Record<string, unknown>;
@@ -218,6 +248,7 @@ export class InferenceFailedError extends APIError {
 
 /** The request could not be sent, or the connection broke before a full answer arrived. */
 export class ConnectionError extends SegmindError {
+  /** `'ConnectionError'`, or the name of the subclass. */
   override name: string = 'ConnectionError';
   /**
    * `true` when the request may have reached the server. For a v1 call or a v2 submit that means
@@ -233,6 +264,7 @@ export class ConnectionError extends SegmindError {
 
 /** One HTTP request outlived its `timeout`. */
 export class RequestTimeoutError extends ConnectionError {
+  /** Always `'RequestTimeoutError'`, also across copies of the package (see `isSegmindError`). */
   override name = 'RequestTimeoutError' as const;
   /** The limit that was hit, in ms. */
   readonly timeout: number;
@@ -245,6 +277,7 @@ export class RequestTimeoutError extends ConnectionError {
 
 /** `wait()` or `run()` outlived its deadline. The job may still finish: resume it with its `requestId`. */
 export class InferenceTimeoutError extends SegmindError {
+  /** Always `'InferenceTimeoutError'`, also across copies of the package (see `isSegmindError`). */
   override name = 'InferenceTimeoutError' as const;
   /** The job to resume with `client.job(requestId)`. */
   readonly requestId: string;
@@ -265,6 +298,7 @@ export class InferenceTimeoutError extends SegmindError {
 
 /** The caller's `AbortSignal` fired. `cause` is the signal's reason. */
 export class UserAbortError extends SegmindError {
+  /** Always `'UserAbortError'`, also across copies of the package (see `isSegmindError`). */
   override name = 'UserAbortError' as const;
 
   constructor(reason: unknown, what = 'Request') {

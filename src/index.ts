@@ -10,6 +10,7 @@ export { type ModelSlug, type RunOptions, SegmindClient, type SyncResultFor } fr
 export { run, runSync, submitAsync } from './default-client.js';
 export {
   APIError,
+  type APIErrorInit,
   AuthenticationError,
   BadRequestError,
   ConnectionError,
@@ -64,7 +65,7 @@ export {
   type Scheduler,
   type UntypedParams,
 } from './models/params.js';
-export type { ClientOptions, RequestOptions } from './options.js';
+export type { ClientOptions, FetchFunction, RequestOptions } from './options.js';
 export type { JsonValue, SyncOutput } from './results/decode-output.js';
 export type { DownloadedFile } from './results/download.js';
 export { ImageResult } from './results/image-result.js';

@@ -45,7 +45,9 @@ export interface BatchProgress {
   queued: number;
   /** Items started and not yet finished. */
   running: number;
+  /** Items finished with a value. */
   succeeded: number;
+  /** Items finished with an error. */
   failed: number;
   /** ms since the batch started. */
   elapsed: number;
@@ -54,6 +56,7 @@ export interface BatchProgress {
 interface BatchItemBase<P> {
   /** The item's position in the input, from 0. */
   index: number;
+  /** The item's parameters, as given. */
   params: P;
   /** The job's (or v1 call's) request id, once known. */
   requestId: string | undefined;
@@ -61,15 +64,19 @@ interface BatchItemBase<P> {
 
 /** An item that succeeded. */
 export interface BatchSuccess<P, V> extends BatchItemBase<P> {
+  /** `true`: `value` holds the result. */
   ok: true;
   /** `JobResult` (`via: 'async'`) or what `runSync()` returns (`via: 'sync'`). */
   value: V;
+  /** Never set on a success. */
   error?: undefined;
 }
 
 /** An item that failed; the batch goes on. */
 export interface BatchFailure<P> extends BatchItemBase<P> {
+  /** `false`: `error` says what went wrong. */
   ok: false;
+  /** Never set on a failure. */
   value?: undefined;
   /** What went wrong, e.g. `InferenceFailedError`, or `ConnectionError` with `requestSent: true`. */
   error: SegmindError;

@@ -1,0 +1,59 @@
+import type { SegmindClient } from '../../client.js';
+import { UserAbortError } from '../../errors.js';
+import { ImageResult } from '../../results/image-result.js';
+import type { Context } from '../context.js';
+import { savedLines } from '../follow-job.js';
+import { commandHelp } from '../help.js';
+import { outputPath, writeImage } from '../save-output.js';
+import { formatDuration } from '../terminal.js';
+import { Interrupted } from '../usage.js';
+import { prepare } from './single-image.js';
+
+/** `segmind sync <model> [prompt]`: one v1 call, its image saved. */
+export async function sync(args: string[], ctx: Context): Promise<number> {
+  const prepared = await prepare('sync', args, ctx);
+  if (!prepared) return ctx.help(commandHelp('sync'));
+  const { model, params, timeout, force, output, client } = prepared;
+  const { term, signal, started } = ctx;
+  const line = term.liveLine(
+    (frame) => `${term.paint('cyan', frame)} ${model} generating ${formatDuration(Date.now() - started)}`,
+  );
+  let answer: Awaited<ReturnType<SegmindClient['runSync']>>;
+  try {
+    answer = await client.runSync(model, params as never, { signal, ...(timeout ? { timeout } : {}) });
+  } catch (err) {
+    if (err instanceof UserAbortError && signal.aborted) {
+      throw new Interrupted(
+        'interrupted; the v1 call may still finish and be billed (it has no request id to resume)',
+        [],
+        [],
+      );
+    }
+    throw err;
+  } finally {
+    line.stop();
+  }
+  const elapsed = Date.now() - started;
+  if (!(answer instanceof ImageResult)) {
+    term.emit({ event: 'result', model, output: answer, elapsed });
+    term.say(JSON.stringify(answer));
+    return 0;
+  }
+  const image = answer;
+  const name = `${model}-${image.requestId?.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 8) || Date.now()}`;
+  const file = await writeImage(outputPath(output, name), image.data, image.contentType, force);
+  const credits = image.remainingCredits;
+  term.emit({
+    event: 'result',
+    model,
+    requestId: image.requestId,
+    files: [file],
+    remainingCredits: credits,
+    cost: image.cost,
+    seed: image.seed,
+    elapsed,
+  });
+  const extra = credits === undefined ? '' : `  ${credits} credits left`;
+  for (const l of savedLines(term, [file], elapsed, extra)) term.say(l);
+  return 0;
+}

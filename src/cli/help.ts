@@ -1,0 +1,132 @@
+import { VERSION } from '../version.js';
+import { flagHelp, TYPED_MODELS } from './model-flags.js';
+
+const COMMON = `Common flags:
+  --json                 One JSON object per line on stdout (the default when stdout is not a terminal)
+  --api-key-file <path>  Read the key from this file (default: the SEGMIND_API_KEY variable)
+  --base-url <url>       API origin (default: SEGMIND_BASE_URL, else https://api.segmind.com)
+  -h, --help             This help`;
+
+const EXIT_CODES = `Exit codes: 0 done, 1 a job or request failed, 2 usage or validation error, 130 interrupted.`;
+
+function modelSection(): string {
+  return TYPED_MODELS.map((m) => `Parameters of ${m}:\n${flagHelp(m).join('\n')}`).join('\n\n');
+}
+
+const OUTPUT = `  -o, --output <path>    File (or folder/) to write; default <model>-<id>.<ext> here
+  --force                Overwrite an existing file (never done otherwise)`;
+
+const PARAMS = `  --param <key=value>    Any parameter, repeatable (values parsed as JSON when they are JSON);
+                         the way to pass parameters to models the SDK does not type`;
+
+const TEXTS = {
+  main: () => `segmind ${VERSION}: Segmind's Flux image API from the command line
+
+Usage:
+  segmind run <model> [prompt] [flags]      Submit a job (v2), wait for it, save the image
+  segmind sync <model> [prompt] [flags]     One v1 call, save the image
+  segmind batch <model> <file|-> [flags]    Many images: one prompt (or JSON params object) per line
+  segmind job <request-id> [--wait] [-o f]  A job's status, or wait for it and save its image
+  segmind models [model]                    Typed models, their parameters, ranges and defaults
+
+The prompt comes from the argument, or from stdin when it is left out (or is -).
+The API key comes from SEGMIND_API_KEY or --api-key-file, never from a flag's value.
+Run 'segmind <command> --help' for the flags of a command.
+
+Examples:
+  segmind run fast-flux-schnell "a fox in the snow" --aspect-ratio 16:9 -o fox.jpg
+  segmind sync flux-schnell "a tiger" --width 1024 --height 768 -o tiger.jpg
+  segmind batch fast-flux-schnell prompts.txt -o out/ --concurrency 4 --rpm 50 --journal run.jsonl
+  echo "a lighthouse at dawn" | segmind run fast-flux-schnell --json
+
+${COMMON}
+  -v, --version          Print the version
+
+${EXIT_CODES}
+`,
+  run: () => `Usage: segmind run <model> [prompt] [flags]
+
+Submits a v2 job, shows its status until it ends (on a terminal), then saves the image.
+Parameters are checked before anything is sent. Ctrl-C stops waiting and prints the request id;
+'segmind job <id> --wait' picks it up again (Segmind keeps jobs an hour).
+
+Flags:
+${OUTPUT}
+  --timeout <duration>   Give up waiting after this long: 90s, 10m (default 10m); the job may still finish
+${PARAMS}
+
+${modelSection()}
+
+${COMMON}
+
+${EXIT_CODES}
+`,
+  sync: () => `Usage: segmind sync <model> [prompt] [flags]
+
+One v1 call (POST /v1/<model>): the answer is the image, saved to -o. Best for fast models.
+Prints the credits left when the server says.
+
+Flags:
+${OUTPUT}
+  --timeout <duration>   Limit for the call: 90s, 2m (default 2m)
+${PARAMS}
+
+${modelSection()}
+
+${COMMON}
+
+${EXIT_CODES}
+`,
+  batch: () => `Usage: segmind batch <model> <file|-> [flags]
+
+Makes one image per input line: a text file has one prompt per line; a JSONL file has one
+parameters object per line ({"prompt": "…", "seed": 7}). '-' reads stdin. Flags below apply
+to every line; a line's own keys win. Every line is checked before anything is sent.
+
+Flags:
+  -o, --output <dir/>    Folder for the images, named by line number (default: the current folder)
+  --force                Overwrite existing files (never done otherwise)
+  --concurrency <n>      Images in flight at once (default 4)
+  --rpm <n>              Requests per minute to hold to (Segmind: Free 5, Pro 50)
+  --journal <file>       Record each request id: re-running with the same journal resumes
+                         without paying twice for anything already submitted
+  --via <async|sync>     v2 jobs (default) or v1 calls
+  --timeout <duration>   Deadline per image (default 10m)
+${PARAMS}
+
+${modelSection()}
+
+${COMMON}
+
+Ctrl-C stops submitting, lists the request ids still running, and says how to resume.
+${EXIT_CODES} A batch with any failed line exits 1.
+`,
+  job: () => `Usage: segmind job <request-id> [--wait] [-o file]
+
+Prints a v2 job's status. With --wait (or -o), waits for it to end and saves its image.
+Segmind keeps jobs for an hour after they were submitted.
+
+Flags:
+  --wait                 Wait for the job to end, then save its image
+${OUTPUT}
+  --timeout <duration>   Give up waiting after this long (default 10m)
+
+${COMMON}
+
+${EXIT_CODES} A FAILED job exits 1.
+`,
+  models: () => `Usage: segmind models [model]
+
+Lists the models the SDK types and validates, or one model's parameters with their ranges,
+choices and defaults. Any other Segmind model works too, with --param key=value.
+
+Flags:
+  --json                 The parameters as JSON Schema
+  -h, --help             This help
+`,
+} as const;
+
+/** The help text of a command, or of the bin itself. */
+export function commandHelp(name: keyof typeof TEXTS): string {
+  return TEXTS[name]();
+}

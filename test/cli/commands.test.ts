@@ -1,0 +1,181 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMockServer, type MockServer, pngSize } from 'segmind/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { modelFlags, PARAM_DOCS } from '../../src/cli/model-flags.js';
+import { FastFluxSchnellParamsSchema, FluxSchnellParamsSchema, VERSION } from '../../src/index.js';
+import { bin } from './bin.js';
+
+let server: MockServer;
+let dir: string;
+const env = () => ({ SEGMIND_API_KEY: 'SG_0123456789abcdef', SEGMIND_BASE_URL: server.url });
+
+beforeAll(async () => {
+  server = await createMockServer({ queueTime: 30, jobDuration: 60, credits: 10, cost: 0.25 });
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  server.reset();
+  dir = mkdtempSync(join(tmpdir(), 'segmind-cli-'));
+});
+
+describe('segmind sync', () => {
+  it('makes one v1 call, saves the image and reports the credits left', async () => {
+    const r = await bin(
+      ['sync', 'flux-schnell', 'a tiger', '--width', '512', '--height', '768', '-o', 'out/'],
+      {
+        env: env(),
+        cwd: dir,
+      },
+    );
+    expect(r.code).toBe(0);
+    expect(server.requests.map((q) => `${q.method} ${q.path}`)).toEqual(['POST /v1/flux-schnell']);
+    expect(server.requests[0]!.json).toEqual({ prompt: 'a tiger', width: 512, height: 768 });
+    const result = r.events.at(-1)!;
+    expect(result).toMatchObject({ event: 'result', model: 'flux-schnell', cost: 0.25, seed: 123456789 });
+    expect(typeof result.remainingCredits).toBe('number');
+    const path = (result.files as { path: string }[])[0]!.path;
+    expect(path).toMatch(/^out\/flux-schnell-[0-9a-f]{8}\.png$/);
+    expect(pngSize(readFileSync(join(dir, path)))).toEqual({ width: 512, height: 768 });
+  });
+
+  it('exits 1 with the server message when the call is refused', async () => {
+    server.inject({ status: 406, body: { error: 'Insufficient credits' } });
+    const r = await bin(['sync', 'flux-schnell', 'a tiger'], { env: env(), cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.events.at(-1)).toMatchObject({
+      event: 'error',
+      error: { name: 'InsufficientCreditsError', status: 406 },
+    });
+    expect(r.stderr).toContain('Insufficient credits');
+  });
+});
+
+describe('segmind job', () => {
+  it('prints a job status, then waits and saves with --wait -o', async () => {
+    const submitted = await bin(['run', 'fast-flux-schnell', 'a fox', '-o', 'first.png'], {
+      env: env(),
+      cwd: dir,
+    });
+    const id = submitted.events[0]!.requestId as string;
+
+    const status = await bin(['job', id], { env: env(), cwd: dir });
+    expect(status.code).toBe(0);
+    expect(status.events).toEqual([
+      expect.objectContaining({ event: 'status', requestId: id, status: 'COMPLETED' }),
+    ]);
+
+    const waited = await bin(['job', id, '--wait', '-o', 'again.png'], { env: env(), cwd: dir });
+    expect(waited.code).toBe(0);
+    expect(waited.events.at(-1)).toMatchObject({
+      event: 'result',
+      requestId: id,
+      files: [{ path: 'again.png' }],
+    });
+    expect(readFileSync(join(dir, 'again.png'))).toEqual(readFileSync(join(dir, 'first.png')));
+  });
+
+  it('exits 1 for a FAILED job and for an unknown one', async () => {
+    const failing = await createMockServer({ queueTime: 1, jobDuration: 1, failWhen: () => 'NSFW content' });
+    try {
+      const e = { SEGMIND_API_KEY: 'SG_0123456789abcdef', SEGMIND_BASE_URL: failing.url };
+      const run = await bin(['run', 'fast-flux-schnell', 'a fox'], { env: e, cwd: dir });
+      const id = run.events[0]!.requestId as string;
+      const failed = await bin(['job', id], { env: e, cwd: dir });
+      expect(failed.code).toBe(1);
+      expect(failed.events[0]).toMatchObject({ event: 'status', status: 'FAILED', error: 'NSFW content' });
+
+      const unknown = await bin(['job', 'no-such-job'], { env: e, cwd: dir });
+      expect(unknown.code).toBe(1);
+      expect(unknown.events.at(-1)).toMatchObject({ error: { name: 'NotFoundError', status: 404 } });
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it('refuses a malformed id with exit 2 before sending anything', async () => {
+    const r = await bin(['job', '../etc'], { env: env(), cwd: dir });
+    expect(r.code).toBe(2);
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('segmind models', () => {
+  it('describes every typed parameter with its rule and default, without a key', async () => {
+    const r = await bin(['models', 'flux-schnell'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const [model] = r.events;
+    expect(model).toMatchObject({ model: 'flux-schnell', defaults: { steps: '4', width: '1024' } });
+    const width = (model!.flags as { flag: string }[]).find((f) => f.flag === 'width');
+    expect(width).toMatchObject({ minimum: 512, maximum: 2048, multipleOf: 8, default: '1024' });
+  });
+
+  it('suggests the typed model meant (exit 2)', async () => {
+    const r = await bin(['models', 'flux-schnel'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('did you mean flux-schnell?');
+  });
+
+  it('has help text and a default for every parameter of the schemas (and nothing else)', () => {
+    for (const [model, schema] of [
+      ['flux-schnell', FluxSchnellParamsSchema],
+      ['fast-flux-schnell', FastFluxSchnellParamsSchema],
+    ] as const) {
+      expect(Object.keys(PARAM_DOCS[model]).sort()).toEqual(Object.keys(schema.shape).sort());
+      expect(
+        modelFlags(model)
+          .map((f) => f.param)
+          .sort(),
+      ).toEqual(
+        Object.keys(schema.shape)
+          .filter((k) => k !== 'prompt')
+          .sort(),
+      );
+    }
+  });
+});
+
+describe('help and version', () => {
+  it.each(['run', 'sync', 'batch', 'job', 'models'])(
+    'segmind %s --help prints its usage and exits 0',
+    async (command) => {
+      const r = await bin([command, '--help'], { cwd: dir });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`Usage: segmind ${command}`);
+    },
+  );
+
+  it('run --help lists the generated flags with ranges, choices and defaults', async () => {
+    const r = await bin(['run', '--help'], { cwd: dir });
+    expect(r.stdout).toMatch(/--steps <1-8>\s+Inference steps: an integer from 1 to 8 \[default: 4\]/);
+    expect(r.stdout).toMatch(/--width <512-2048>\s+.*a multiple of 8 \[default: 1024\]/);
+    expect(r.stdout).toMatch(/--aspect-ratio <value>\s+.*16:9.*\[default: 1:1\]/);
+    expect(r.stdout).toContain('--param <key=value>');
+  });
+
+  it('--help and --version at the top level', async () => {
+    const help = await bin(['--help'], { cwd: dir });
+    expect(help.code).toBe(0);
+    for (const c of ['run', 'sync', 'batch', 'job', 'models']) expect(help.stdout).toContain(`segmind ${c} `);
+    const version = await bin(['--version'], { cwd: dir });
+    expect(version).toMatchObject({ code: 0, stdout: `${VERSION}\n` });
+  });
+
+  it('an unknown command or no command is a usage error (exit 2)', async () => {
+    expect((await bin(['generate'], { cwd: dir })).code).toBe(2);
+    expect((await bin([], { cwd: dir })).code).toBe(2);
+  });
+});
+
+describe('the SDK does not load the CLI', () => {
+  it('no module outside src/cli/ imports it', async () => {
+    const { readdirSync } = await import('node:fs');
+    const src = new URL('../../src/', import.meta.url).pathname;
+    const files = (readdirSync(src, { recursive: true }) as string[]).filter(
+      (f) => f.endsWith('.ts') && !f.startsWith('cli/'),
+    );
+    expect(files.length).toBeGreaterThan(10);
+    for (const f of files) expect(readFileSync(join(src, f), 'utf8'), f).not.toMatch(/from '[./]*cli\//);
+  });
+});
