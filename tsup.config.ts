@@ -87,6 +87,15 @@ export default defineConfig([
     esbuildPlugins: [runtimeBuild(EDGE_SWAPS, true)],
   },
   {
+    // zod's builders, bundled and tree-shaken, loaded on first validation (src/models/zod-api.ts).
+    entry: { 'zod-api': 'src/models/zod-api.ts' },
+    format: ['cjs'],
+    target: 'node20',
+    noExternal: ['zod'],
+    treeshake: true,
+    sourcemap: false,
+  },
+  {
     // The `segmind` bin: its own ESM bundle, so nothing CLI-only reaches the SDK's entry points.
     entry: { cli: 'src/cli/index.ts' },
     format: ['esm'],

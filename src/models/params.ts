@@ -1,5 +1,6 @@
 import type * as Zod from 'zod';
 import { lazyModule, lazyObject } from '../util/lazy.js';
+import type { ZodApi } from './zod-api.js';
 
 /** The 27 samplers `flux-schnell` accepts, in the order Segmind lists them. */
 export const SAMPLERS = [
@@ -52,10 +53,11 @@ export type Scheduler = (typeof SCHEDULERS)[number];
 /** An aspect ratio accepted by `fast-flux-schnell`. */
 export type AspectRatio = (typeof ASPECT_RATIOS)[number];
 
-const zod = lazyModule<typeof Zod>('zod');
+// dist/zod-api.cjs next to the built SDK; from the sources (tests), zod itself.
+const zod = lazyModule<{ zodApi: ZodApi }>('./zod-api.cjs', 'zod');
 
 // The rules of PROTOCOL.md, built on first use (see lazy.ts).
-function buildSchemas(z: typeof Zod) {
+function buildSchemas(z: ZodApi) {
   const prompt = z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' });
 
   const int = (min: number, max?: number) => {
@@ -116,7 +118,8 @@ function buildSchemas(z: typeof Zod) {
 type Schemas = ReturnType<typeof buildSchemas>;
 let schemas: Schemas | undefined;
 function loadSchemas(): Schemas {
-  schemas ??= buildSchemas(zod());
+  const api = zod();
+  schemas ??= buildSchemas('zodApi' in api ? api.zodApi : (api as unknown as ZodApi));
   return schemas;
 }
 
@@ -156,7 +159,9 @@ export type FastFluxSchnellParams = Zod.input<FastFluxSchnellParamsSchema>;
 
 /** The models the SDK knows and validates, with their parameter types. */
 export interface ModelParams {
+  /** See {@link FluxSchnellParams}. */
   'flux-schnell': FluxSchnellParams;
+  /** See {@link FastFluxSchnellParams}. */
   'fast-flux-schnell': FastFluxSchnellParams;
 }
 

@@ -14,9 +14,9 @@ const MODULES: Record<string, unknown> = {
 };
 
 /** The module imported above under `specifier`; a `SegmindError` for any other. */
-export function lazyModule<T>(specifier: string): () => T {
+export function lazyModule<T>(specifier: string, fallback?: string): () => T {
   return () => {
-    const loaded = MODULES[specifier];
+    const loaded = MODULES[specifier] ?? (fallback === undefined ? undefined : MODULES[fallback]);
     if (loaded === undefined) {
       throw new SegmindError(`${specifier} is not available in this build of segmind (Workers/browser)`);
     }

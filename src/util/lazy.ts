@@ -5,10 +5,17 @@ import { createRequire } from 'node:module';
 const requireModule = createRequire(import.meta.url);
 
 /** Loads a dependency synchronously the first time it is needed, then returns the cached module. */
-export function lazyModule<T>(specifier: string): () => T {
+export function lazyModule<T>(specifier: string, fallback?: string): () => T {
   let loaded: T | undefined;
   return () => {
-    loaded ??= requireModule(specifier) as T;
+    if (loaded === undefined) {
+      try {
+        loaded = requireModule(specifier) as T;
+      } catch (err) {
+        if (fallback === undefined || (err as { code?: string }).code !== 'MODULE_NOT_FOUND') throw err;
+        loaded = requireModule(fallback) as T;
+      }
+    }
     return loaded;
   };
 }
