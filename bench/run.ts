@@ -232,6 +232,63 @@ try {
     '\n',
   );
 
+  const { measureFirstImage } = await import('./cold-start-first-image.js');
+  const { measureRuntimeThroughput } = await import('./runtime-throughput.js');
+  // 4b. First image in a fresh process (serverless cold start).
+  const first = measureFirstImage(server.url, quick ? 2 : 10);
+  figures.firstImage = first;
+  console.log(`4b. First image: process start → first runSync image, fresh process, median of ${first.runs}`);
+  console.log(
+    table(
+      ['contender', 'median ms', 'min–max ms', 'cpu ms', 'sdk ÷ fetch', 'target', ''],
+      [
+        [
+          'segmind',
+          fmt(first.segmind.median, 1),
+          `${fmt(first.segmind.min, 1)}–${fmt(first.segmind.max, 1)}`,
+          fmt(first.cpu.segmind.median, 1),
+          x(first.ratio),
+          '≤ 1.5×',
+          check('first image', 'segmind ÷ fetch script', first.ratio, '≤ 1.5×', first.ratio <= 1.5),
+        ],
+        [
+          'fetch script',
+          fmt(first.fetch.median, 1),
+          `${fmt(first.fetch.min, 1)}–${fmt(first.fetch.max, 1)}`,
+          fmt(first.cpu.fetch.median, 1),
+          '',
+          '',
+          '',
+        ],
+      ],
+    ),
+    '\n',
+  );
+
+  // 4c. Bun and Deno: runSync over the fetch transport against a raw fetch loop, same runtime.
+  const perRuntime = await measureRuntimeThroughput(
+    server.url,
+    ['bun', 'deno'],
+    quick ? 50 : 300,
+    quick ? 1 : 7,
+  );
+  figures.runtimes = perRuntime;
+  console.log('4c. Bun and Deno: sequential runSync vs a raw fetch loop in the same runtime');
+  console.log(
+    table(
+      ['runtime', 'runSync req/s', 'fetch req/s', 'ratio', 'target', ''],
+      perRuntime.map((r) => [
+        r.runtime,
+        fmt(r.sdk),
+        fmt(r.fetch),
+        x(r.ratio),
+        '≥ 0.9×',
+        check('runtimes', `${r.runtime} runSync ÷ fetch`, r.ratio, '≥ 0.9×', r.ratio >= 0.9),
+      ]),
+    ),
+    '\n',
+  );
+
   // 5. Scale.
   const count = quick ? 100 : 1000;
   const scale = await runChild<{
@@ -267,6 +324,10 @@ try {
     scale.firstError ? `\nfirst error: ${scale.firstError}` : '',
     '\n',
   );
+
+  // 6. Many jobs under one account's limit (bench/limits.ts).
+  const { runLimitsSection } = await import('./limits-section.js');
+  await runLimitsSection({ quick, figures, check });
 } finally {
   server.stop();
 }
