@@ -7,7 +7,7 @@ const zod = lazyModule<typeof Zod>('zod');
 /** Typed models, in the order `segmind models` lists them. */
 export const TYPED_MODELS: readonly KnownModel[] = ['fast-flux-schnell', 'flux-schnell'];
 
-// What the zod schemas cannot carry: a line of help and the server's default (PROTOCOL.md, the
+// What the zod schemas cannot carry: a line of help and the server's default (Segmind's API pages, the
 // TSDoc in models/params.ts). test/cli checks these keys against the schemas so they cannot drift.
 export const PARAM_DOCS: Record<KnownModel, Record<string, { help: string; default?: string }>> = {
   'flux-schnell': {

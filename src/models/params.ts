@@ -56,7 +56,8 @@ export type AspectRatio = (typeof ASPECT_RATIOS)[number];
 // dist/zod-api.cjs next to the built SDK; from the sources (tests), zod itself.
 const zod = lazyModule<{ zodApi: ZodApi }>('./zod-api.cjs', 'zod');
 
-// The rules of PROTOCOL.md, built on first use (see lazy.ts).
+// Segmind's published parameter rules for the two models (its API pages for flux-schnell and
+// fast-flux-schnell), built on first use (see lazy.ts).
 function buildSchemas(z: ZodApi) {
   const prompt = z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' });
 
