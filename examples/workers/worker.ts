@@ -39,11 +39,15 @@ const worker = new Worker<ImageJob>(
   {
     connection: redis,
     concurrency: 8,
-    // How soon a crashed worker's jobs go back to the queue (BullMQ's defaults are 30 s).
+    // How soon a crashed worker's jobs go back to the queue (BullMQ's defaults, 30 s). Keep it well
+    // above the longest pause a busy worker's event loop may take: a live worker that cannot renew
+    // its lock in time has its job handed to another while it still runs, and a job still waiting
+    // for its turn under the rate limit (no request id yet) would then be submitted twice.
     lockDuration: Number(process.env.LOCK_MS ?? 30_000),
     stalledInterval: Number(process.env.LOCK_MS ?? 30_000),
   },
 );
+worker.on('ready', () => console.log('worker ready'));
 worker.on('completed', (job) => console.log(`done ${job.id}`));
 worker.on('failed', (job, err) => console.log(`failed ${job?.id}: ${err.message}`));
 

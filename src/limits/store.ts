@@ -7,7 +7,12 @@ export interface RateLimitBudget {
   /** The window's length, in ms (60 000: a budget per minute). */
   windowMs: number;
   /** The client's logger (levels and redaction applied), for warnings such as a lost connection. */
-  log: { warn(message: string): void; info(message: string): void };
+  log: {
+    /** Logs at `warn` level. */
+    warn(message: string): void;
+    /** Logs at `info` level. */
+    info(message: string): void;
+  };
 }
 
 /** One budget's counter, shared by every client that uses the same store. */

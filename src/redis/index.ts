@@ -126,10 +126,20 @@ class RedisCounter implements RateLimitCounter {
 
 // Our own race rather than RLWrapperTimeouts: the counter must know when it fell back, to warn once
 // per outage and to probe Redis now and then instead of paying the timeout on every call.
+// A busy process runs due timers before it reads its sockets: after an event-loop stall the timer
+// would fire although Redis had answered in time. The timeout is therefore decided only after the
+// sockets have been read once more (setImmediate runs after the poll phase), so a stalled process is
+// not mistaken for an outage (which would switch every process to its insurance limit).
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let immediate: ReturnType<typeof setImmediate> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ms} ms`)), ms);
+    timer = setTimeout(() => {
+      immediate = setImmediate(() => reject(new Error(`no answer from Redis within ${ms} ms`)));
+    }, ms);
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, timeout]).finally(() => {
+    clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
+  });
 }

@@ -24,6 +24,7 @@ export interface MockRateWindow {
 
 /** What the fake's limiter did: the windows in order and the 429s sent. */
 export interface MockRateLimitLog {
+  /** Every window so far, oldest first, with what it accepted and refused. */
   readonly windows: readonly MockRateWindow[];
   /** 429s answered so far. */
   readonly rejected: number;

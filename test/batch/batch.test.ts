@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type BatchProgress,
@@ -115,26 +116,33 @@ describe('client.batch()', () => {
   });
 
   it('abort stops submitting at once; items in flight are yielded with UserAbortError', async () => {
-    const server = await fake({ jobDuration: 5_000 });
+    const server = await fake({ jobDuration: 60_000 });
     const controller = new AbortController();
-    const batch = client(server).batch('fast-flux-schnell', prompts(10), {
-      concurrency: 3,
-      signal: controller.signal,
+    // Every request the client hands to its dispatcher, and whether the batch was aborted by then:
+    // what the client sent, not when the server got round to logging it.
+    const sent: Array<{ method: string; path: string; afterAbort: boolean }> = [];
+    const polled = new Set<string>();
+    const dispatcher = new Agent().compose((dispatch) => (opts, handler) => {
+      sent.push({ method: opts.method, path: opts.path, afterAbort: controller.signal.aborted });
+      const result = dispatch(opts, handler);
+      // Abort once all three items (the concurrency) are submitted and waiting: each has polled.
+      if (opts.method === 'GET' && opts.path.startsWith('/v2/requests/')) polled.add(opts.path);
+      if (polled.size === 3 && !controller.signal.aborted) controller.abort(new Error('stop'));
+      return result;
     });
-    // Abort once the first three (the concurrency) are submitted and waiting.
-    const poll = setInterval(() => {
-      if (submits(server).length >= 3) {
-        clearInterval(poll);
-        controller.abort(new Error('stop'));
-      }
-    }, 5);
-    const items = await batch.all();
-    const abortedAt = Date.now();
-    expect(items).toHaveLength(3);
-    for (const item of items) expect(item.error).toBeInstanceOf(UserAbortError);
-    expect(submits(server)).toHaveLength(3);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(server.requests.filter((r) => r.at > abortedAt)).toHaveLength(0);
+    try {
+      const items = await client(server, { dispatcher })
+        .batch('fast-flux-schnell', prompts(10), { concurrency: 3, signal: controller.signal })
+        .all();
+      expect(controller.signal.aborted).toBe(true);
+      expect(items.map((i) => i.index)).toEqual([0, 1, 2]);
+      for (const item of items) expect(item.error).toBeInstanceOf(UserAbortError);
+      expect(submits(server)).toHaveLength(3);
+      expect(sent.filter((r) => r.method === 'POST')).toHaveLength(3);
+      expect(sent.filter((r) => r.afterAbort)).toEqual([]);
+    } finally {
+      await dispatcher.close();
+    }
   });
 });
 

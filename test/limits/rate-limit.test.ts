@@ -8,6 +8,7 @@ import {
 } from '../../src/index.js';
 import { WINDOW_KEY } from '../../src/limits/rate-limit-options.js';
 import { createMockServer, type MockServer } from '../../src/testing/index.js';
+import { useManualClock } from '../support/manual-clock.js';
 
 const servers: MockServer[] = [];
 afterEach(async () => {
@@ -190,6 +191,10 @@ describe('rateLimit validation', () => {
 });
 
 describe('the client-wide 429 pause (no rateLimit)', () => {
+  // Time moves only when the SDK waits (the fake reads the same clock): the three first calls fall in
+  // one window however busy the machine is, and the pause is measured exactly.
+  const clock = useManualClock();
+
   it('holds every request of the client until the reset the server gave, and warns once', async () => {
     const server = await fake({ rateLimit: { requestsPerMinute: 2, window: 2_000 } });
     const { lines, logger } = warnings();
@@ -210,7 +215,9 @@ describe('the client-wide 429 pause (no rateLimit)', () => {
     const first429 = posts(server)[2]!;
     expect((first429.json as { prompt: string }).prompt).toBe('p2');
     // Everything after the 429 arrived once the window had reset: no jitter shortened the wait.
+    expect(posts(server).slice(3)).toHaveLength(2);
     for (const r of posts(server).slice(3)) expect(r.at).toBeGreaterThanOrEqual(resetAt);
+    expect(clock.now()).toBeGreaterThanOrEqual(resetAt);
     expect(lines.filter((l) => l.includes('429'))).toHaveLength(1);
     expect(lines[0]).toMatch(/after 2 requests that start work[\s\S]*requestsPerMinute: 2/);
   });
