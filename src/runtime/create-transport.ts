@@ -39,6 +39,16 @@ class Undici implements Transport {
 // Process-wide: what is avoided is loading the module, which happens once per process.
 let undiciReady = false;
 let scheduled = false;
+// Requests on their way through the global fetch. Only one at a time: a burst at cold start (100
+// run() calls at once) must not open a socket per call outside the Agent's cap, so a second
+// concurrent request loads undici at once instead; the cold-start win is the first image alone.
+let fetchInFlight = 0;
+
+/** Loads undici and builds the Agent now (throws `SegmindError` for a closed client). */
+function loadNow(connections: Connections): void {
+  void connections.dispatcher;
+  undiciReady = true;
+}
 
 /** Loads undici and builds the Agent when the event loop is next free, off any answer's path. */
 function warmUp(connections: Connections): void {
@@ -62,15 +72,29 @@ class WarmingUp extends Undici {
   override async send(req: HttpRequest): Promise<HttpResponse> {
     if (this.#closed) throw new SegmindError('This client was closed with close(); create a new one');
     if (undiciReady) return super.send(req);
+    if (fetchInFlight > 0) {
+      loadNow(this.connections);
+      return super.send(req);
+    }
+    fetchInFlight++;
     let res: HttpResponse;
     try {
       res = await this.#fetch.send(req);
     } catch (err) {
+      fetchInFlight--;
       warmUp(this.connections);
       throw err;
     }
     // Loaded after the body is read, not when the headers arrive: never in the middle of an image.
-    const then = <T>(reading: Promise<T>): Promise<T> => reading.finally(() => warmUp(this.connections));
+    let settled = false;
+    const then = <T>(reading: Promise<T>): Promise<T> =>
+      reading.finally(() => {
+        if (!settled) {
+          settled = true;
+          fetchInFlight--;
+        }
+        warmUp(this.connections);
+      });
     return {
       ...res,
       bytes: (limit) => then(res.bytes(limit)),
