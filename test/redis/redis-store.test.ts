@@ -160,10 +160,8 @@ describe.skipIf(
         const sent = send(...args);
         if (stall) {
           stall = false;
-          setImmediate(() => {
-            const until = performance.now() + 1_300;
-            while (performance.now() < until) {}
-          });
+          // Blocks this thread for 1.3 s (a stalled event loop) without reading the clock.
+          setImmediate(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1_300));
         }
         return sent;
       }) as typeof io.sendCommand;
