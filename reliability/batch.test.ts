@@ -1,6 +1,6 @@
 // Many images under one limit, under faults: Redis killed mid-batch, kill -9 then resume, abort
 // mid-batch, and 10 000 calls queued behind the limit, each with a 1 s deadline.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { type ConnectionError, RequestTimeoutError, SegmindClient } from '../src
 import { WINDOW_KEY } from '../src/limits/rate-limit-options.js';
 import { redisStore } from '../src/redis/index.js';
 import { createMockServer, type MockServer } from '../src/testing/index.js';
-import { ROOT } from '../test/support/child.js';
+import { spawnNode } from '../test/support/child.js';
 import { type LocalRedis, startRedis } from '../test/support/redis.js';
 import { activeResources, leakedSince } from './support.js';
 
@@ -84,17 +84,12 @@ describe('batch reliability', () => {
       const params = Array.from({ length: ${total} }, (_, i) => ({ prompt: 'resume' + i }));
       for await (const item of client.batch('fast-flux-schnell', params, { concurrency: 6, journal: process.env.JOURNAL })) console.log('done');
     `;
-    const child = spawn(
-      process.execPath,
-      ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', script],
-      {
-        cwd: ROOT,
-        env: { ...process.env, URL: server.url, JOURNAL: journal, TSX_TSCONFIG_PATH: `${ROOT}tsconfig.json` },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    const child = spawnNode(['--input-type=module', '-e', script], {
+      env: { URL: server.url, JOURNAL: journal },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let done = 0;
-    child.stdout.on('data', (d: Buffer) => {
+    child.stdout?.on('data', (d: Buffer) => {
       done += (d.toString().match(/done/g) ?? []).length;
       if (done >= 10) child.kill('SIGKILL');
     });

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type BatchProgress,
   ConnectionError,
@@ -12,19 +11,11 @@ import {
   SegmindError,
   UserAbortError,
 } from '../../src/index.js';
-import { createMockServer, type MockServer } from '../../src/testing/index.js';
-import { ROOT } from '../support/child.js';
+import type { MockServer } from '../../src/testing/index.js';
+import { spawnNode } from '../support/child.js';
+import { useFakes } from '../support/use-server.js';
 
-const servers: MockServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function fake(options: Parameters<typeof createMockServer>[0] = {}): Promise<MockServer> {
-  const server = await createMockServer({ queueTime: 5, jobDuration: 20, ...options });
-  servers.push(server);
-  return server;
-}
+const fake = useFakes({ queueTime: 5, jobDuration: 20 });
 const client = (server: MockServer, extra: object = {}) =>
   new SegmindClient({ apiKey: 'SG_test0000000000000', baseURL: server.url, logLevel: 'off', ...extra });
 const submits = (server: MockServer) =>
@@ -242,17 +233,12 @@ describe('batch journal', () => {
         console.log('done', item.index);
       }
     `;
-    const child = spawn(
-      process.execPath,
-      ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', script],
-      {
-        cwd: ROOT,
-        env: { ...process.env, URL: server.url, JOURNAL: journal, TSX_TSCONFIG_PATH: `${ROOT}tsconfig.json` },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    const child = spawnNode(['--input-type=module', '-e', script], {
+      env: { URL: server.url, JOURNAL: journal },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let done = 0;
-    child.stdout.on('data', (d: Buffer) => {
+    child.stdout?.on('data', (d: Buffer) => {
       done += (d.toString().match(/done/g) ?? []).length;
       if (done >= 4) child.kill('SIGKILL');
     });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   InferenceTimeoutError,
   RequestTimeoutError,
@@ -7,19 +7,11 @@ import {
   UserAbortError,
 } from '../../src/index.js';
 import { WINDOW_KEY } from '../../src/limits/rate-limit-options.js';
-import { createMockServer, type MockServer } from '../../src/testing/index.js';
+import type { MockServer } from '../../src/testing/index.js';
 import { useManualClock } from '../support/manual-clock.js';
+import { useFakes } from '../support/use-server.js';
 
-const servers: MockServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function fake(options: Parameters<typeof createMockServer>[0] = {}): Promise<MockServer> {
-  const server = await createMockServer({ queueTime: 10, jobDuration: 20, ...options });
-  servers.push(server);
-  return server;
-}
+const fake = useFakes({ queueTime: 10, jobDuration: 20 });
 
 const prompt = (i: number) => ({ prompt: `p${i}`, width: 512, height: 512 });
 const posts = (server: MockServer) => server.requests.filter((r) => r.method === 'POST');

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { createMockServer, type MockServer, type MockServerOptions } from '../../src/testing/index.js';
 
 /** What {@link useServer} manages: anything closed at the end, and reset between tests if it can be. */
 export interface Resettable {
@@ -31,4 +32,25 @@ export function useServer<S extends Resettable>(start: () => Promise<S>): S {
       return typeof value === 'function' ? value.bind(server) : value;
     },
   });
+}
+
+/**
+ * A fresh fake server per call, each with its own options over `defaults`, all closed after the test
+ * that made them (for tests whose servers differ in limits or timelines).
+ * @example
+ * const fake = useFakes({ queueTime: 5, jobDuration: 20 });
+ * const server = await fake({ rateLimit: { requestsPerMinute: 3 } });
+ */
+export function useFakes(
+  defaults: MockServerOptions = {},
+): (options?: MockServerOptions) => Promise<MockServer> {
+  const servers: MockServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return async (options = {}) => {
+    const server = await createMockServer({ ...defaults, ...options });
+    servers.push(server);
+    return server;
+  };
 }
