@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClientWithInternals } from '../src/client.js';
 import { type ConnectionError, RequestTimeoutError, SegmindClient } from '../src/index.js';
-import { WINDOW_KEY } from '../src/limits/rate-limit-options.js';
 import { redisStore } from '../src/redis/index.js';
 import { createMockServer, type MockServer } from '../src/testing/index.js';
 import { spawnNode } from '../test/support/child.js';
@@ -45,17 +45,19 @@ describe('batch reliability', () => {
       const lines: string[] = [];
       const io = new Redis(redis!.port, '127.0.0.1', { maxRetriesPerRequest: 1 });
       io.on('error', () => {});
-      const client = new SegmindClient({
-        apiKey: KEY,
-        baseURL: server.url,
-        logLevel: 'warn',
-        logger: { error() {}, info() {}, debug() {}, warn: (l: string) => void lines.push(l) },
-        rateLimit: {
-          requestsPerMinute: 10,
-          store: redisStore(io, { prefix: 'rel:outage' }),
-          [WINDOW_KEY]: 1_000,
-        } as never,
-      });
+      const client = createClientWithInternals(
+        {
+          apiKey: KEY,
+          baseURL: server.url,
+          logLevel: 'warn',
+          logger: { error() {}, info() {}, debug() {}, warn: (l: string) => void lines.push(l) },
+          rateLimit: {
+            requestsPerMinute: 10,
+            store: redisStore(io, { prefix: 'rel:outage' }),
+          },
+        },
+        { rateLimitWindowMs: 1_000 },
+      );
       let killed: Promise<void> | undefined;
       const items = await client
         .batch('fast-flux-schnell', prompts(40, 'outage'), {
@@ -118,13 +120,16 @@ describe('batch reliability', () => {
       sent.push({ method: opts.method, afterAbort: controller.signal.aborted });
       return dispatch(opts, handler);
     });
-    const client = new SegmindClient({
-      apiKey: KEY,
-      baseURL: server.url,
-      logLevel: 'off',
-      dispatcher,
-      rateLimit: { requestsPerMinute: 5, [WINDOW_KEY]: 1_000 } as never,
-    });
+    const client = createClientWithInternals(
+      {
+        apiKey: KEY,
+        baseURL: server.url,
+        logLevel: 'off',
+        dispatcher,
+        rateLimit: { requestsPerMinute: 5 },
+      },
+      { rateLimitWindowMs: 1_000 },
+    );
     const batch = client.batch('fast-flux-schnell', prompts(50, 'abort'), {
       concurrency: 10,
       signal: controller.signal,

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { isSegmindError, SegmindClient } from '../src/index.js';
-import type { ClientOptions } from '../src/options.js';
+import type { ClientOptions } from '../src/options/client-options.js';
 
 /** The key every reliability case uses; it must never show up anywhere a user could see it. */
 export const SECRET_KEY = 'SG_5ec7e75ec7e75ec7';

@@ -1,7 +1,7 @@
+import type { BatchPort, ItemCallOptions } from './batch/batch-port.js';
 import { type Batch, type BatchOptions, createBatch } from './batch/index.js';
 import { isRecord, NotFoundError, SegmindError } from './errors.js';
-import { Core } from './http/core.js';
-import type { RequestGate } from './http/gate.js';
+import { Core, type SendHooks } from './http/core.js';
 import type { Transport } from './http/transport-seam.js';
 import { readSubmitAnswer } from './jobs/answers.js';
 import type { Deadline } from './jobs/deadline.js';
@@ -9,26 +9,36 @@ import { createJob, type Job, startWait, type WaitOptions, waitWithin } from './
 import { jobIdProblem } from './jobs/job-id.js';
 import type { JobJSON, JobResult } from './jobs/job-types.js';
 import { DurationStats } from './jobs/poll-schedule.js';
+import type { RequestGate } from './limits/gate.js';
 import { createGate } from './limits/limit-gate.js';
+import { resolveRateLimit } from './limits/rate-limit-options.js';
 import { isKnownModel, type KnownModel, type ParamsFor } from './models/params.js';
-import { closest, toRequestBody } from './models/validate.js';
-import {
-  type CallSettings,
-  type ClientOptions,
-  callSettings,
-  type RequestOptions,
-  type ResolvedOptions,
-  resolveClientOptions,
-} from './options.js';
+import { toRequestBody } from './models/validate.js';
+import { type ClientOptions, type ResolvedOptions, resolveClientOptions } from './options/client-options.js';
+import { type CallSettings, callSettings, type RequestOptions } from './options/request-options.js';
 import { readSyncOutput, type SyncOutput } from './results/decode-output.js';
 import { type DownloadedFile, download, downloadToFile } from './results/download.js';
 import { ImageResult } from './results/image-result.js';
 import { firstOutput } from './results/read-output.js';
 import { createTransport } from './runtime/create-transport.js';
 import { clock } from './util/clock.js';
+import { closest } from './util/did-you-mean.js';
 import { createLogger } from './util/logger.js';
 
 const TYPED_MODELS: readonly KnownModel[] = ['flux-schnell', 'fast-flux-schnell'];
+
+/** @internal What the project's tests may set on a client that no option reaches. */
+export interface ClientInternals {
+  /** The rate limit's window, in ms, instead of a minute. */
+  rateLimitWindowMs?: number | undefined;
+}
+
+let withInternals: (options: ClientOptions, internals: ClientInternals) => SegmindClient;
+
+/** @internal A client with test-only settings (never exported from the package). */
+export function createClientWithInternals(options: ClientOptions, internals: ClientInternals): SegmindClient {
+  return withInternals(options, internals);
+}
 
 /** A model slug: the typed ones are suggested, any other is accepted untyped. */
 export type ModelSlug = KnownModel | (string & {});
@@ -62,6 +72,20 @@ export class SegmindClient {
 
   // The one place a client's Core is built: on its own connection pool, or on the one it shares
   // with the client withOptions() copied (the pool is lazy, so a copy never opens a second one).
+  static {
+    // The project's own tests shorten the rate limit's minute through this door; it is not part of
+    // the package's surface (nothing exports it) and no option reaches it.
+    withInternals = (options, internals) => {
+      const client = new SegmindClient(options);
+      const resolved = client.#core.options;
+      if (internals.rateLimitWindowMs !== undefined && resolved.rateLimit) {
+        const rateLimit = resolveRateLimit(options.rateLimit, internals.rateLimitWindowMs);
+        client.#core = SegmindClient.#connect({ ...resolved, rateLimit }, client.#core.transport);
+      }
+      return client;
+    };
+  }
+
   static #connect(resolved: ResolvedOptions, shared: Transport | undefined, gate?: RequestGate): Core {
     const log = createLogger(resolved.logLevel, resolved.logger, resolved.apiKey);
     // undici on Node (fetch with the `fetch` option); fetch in the Bun, Deno, Workers and browser builds.
@@ -131,9 +155,17 @@ export class SegmindClient {
     params: ParamsFor<M>,
     options?: RequestOptions,
   ): Promise<SyncResultFor<M>> {
-    const settings = this.#settings(options);
+    return (await this.#runSync(model, params, this.#settings(options), undefined)) as SyncResultFor<M>;
+  }
+
+  async #runSync(
+    model: string,
+    params: unknown,
+    settings: CallSettings,
+    hooks: SendHooks | undefined,
+  ): Promise<unknown> {
     const body = toRequestBody(checkModel(model), params, settings.validate);
-    const output = await this.#core
+    return this.#core
       .call(
         {
           method: 'POST',
@@ -141,13 +173,13 @@ export class SegmindClient {
           body,
           billable: true,
           settings,
+          hooks,
         },
         // A typed model must answer with an image: anything else is refused inside the read, where
         // the status and request id are still at hand.
         (res) => readSyncOutput(res, { expectImage: isKnownModel(model) }),
       )
       .catch((err: unknown) => Promise.reject(suggestModel(err, model)));
-    return output as SyncResultFor<M>;
   }
 
   /**
@@ -161,7 +193,7 @@ export class SegmindClient {
     params: ParamsFor<M>,
     options?: RequestOptions,
   ): Promise<Job> {
-    return this.#submit(model, params, this.#settings(options), undefined);
+    return this.#submit(model, params, this.#settings(options), undefined, undefined);
   }
 
   /**
@@ -209,7 +241,7 @@ export class SegmindClient {
       headers: options.headers,
       maxRetries: options.maxRetries,
     });
-    const job = await this.#submit(model, params, settings, deadline);
+    const job = await this.#submit(model, params, settings, deadline, undefined);
     return waitWithin(job, options, deadline);
   }
 
@@ -236,7 +268,19 @@ export class SegmindClient {
     params: Iterable<ParamsFor<M>> | AsyncIterable<ParamsFor<M>>,
     options?: BatchOptions,
   ): Batch<ParamsFor<M>, unknown> {
-    return createBatch(this, checkModel(model), params, options, this.#core.log);
+    return createBatch(this.#batchPort(), checkModel(model), params, options);
+  }
+
+  // The narrow slice of this client a batch uses; each item's hooks travel with its call.
+  #batchPort(): BatchPort {
+    const settings = (options: ItemCallOptions) => this.#settings({ signal: options.signal });
+    return {
+      runSync: (model, params, options) => this.#runSync(model, params, settings(options), options.hooks),
+      submitAsync: (model, params, options) =>
+        this.#submit(model, params, settings(options), undefined, options.hooks),
+      job: (requestId) => this.job(requestId),
+      log: this.#core.log,
+    };
   }
 
   /**
@@ -310,6 +354,7 @@ export class SegmindClient {
     params: unknown,
     settings: CallSettings,
     deadline: Deadline | undefined,
+    hooks: SendHooks | undefined,
   ): Promise<Job> {
     const body = toRequestBody(checkModel(model), params, settings.validate);
     const submittedAt = clock.now();
@@ -323,6 +368,7 @@ export class SegmindClient {
           // Under run()'s deadline the submit's own request never outlives it.
           settings: deadline ? { ...settings, timeout: deadline.cap(settings.timeout) } : settings,
           deadline: deadline?.at,
+          hooks,
         },
         (res) => readSubmitAnswer(res, model),
       )

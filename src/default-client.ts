@@ -2,7 +2,7 @@ import { type ModelSlug, type RunOptions, SegmindClient, type SyncResultFor } fr
 import type { Job } from './jobs/job.js';
 import type { JobResult } from './jobs/job-types.js';
 import type { ParamsFor } from './models/params.js';
-import type { RequestOptions } from './options.js';
+import type { RequestOptions } from './options/request-options.js';
 
 let defaultClient: SegmindClient | undefined;
 

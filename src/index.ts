@@ -65,7 +65,8 @@ export {
   type Scheduler,
   type UntypedParams,
 } from './models/params.js';
-export type { ClientOptions, FetchFunction, RequestOptions } from './options.js';
+export type { ClientOptions, FetchFunction } from './options/client-options.js';
+export type { RequestOptions } from './options/request-options.js';
 export type { JsonValue, SyncOutput } from './results/decode-output.js';
 export type { DownloadedFile } from './results/download.js';
 export { ImageResult } from './results/image-result.js';

@@ -1,9 +1,9 @@
-import type { SegmindClient } from '../client.js';
 import { APIError, ConnectionError, isSegmindError, SegmindError, UserAbortError } from '../errors.js';
-import { beforeSendHooks } from '../http/gate.js';
+import type { SendHooks } from '../http/core.js';
 import type { Job } from '../jobs/job.js';
-import { checkDuration } from '../options.js';
+import { checkDuration } from '../options/checks.js';
 import { clock } from '../util/clock.js';
+import type { BatchPort } from './batch-port.js';
 import type { Batch, BatchItem, BatchOptions, BatchProgress } from './batch-types.js';
 import type { Journal, PastState } from './journal.js';
 
@@ -12,10 +12,7 @@ interface Input<P> {
   params: P;
 }
 
-/** What the batch needs from a logger: the client's own when it can be had. */
-export interface BatchLog {
-  warn(message: string): void;
-}
+type BatchLog = BatchPort['log'];
 
 const DEFAULT_CONCURRENCY = 4;
 
@@ -24,11 +21,10 @@ const DEFAULT_CONCURRENCY = 4;
  * it only uses the client's public methods (`submitAsync`, `job`, `runSync`).
  */
 export function createBatch<P, V>(
-  client: SegmindClient,
+  client: BatchPort,
   model: string,
   params: Iterable<P> | AsyncIterable<P>,
   options: BatchOptions = {},
-  log: BatchLog = console,
 ): Batch<P, V> {
   if (typeof options !== 'object' || options === null)
     throw new SegmindError('batch options must be an object');
@@ -59,13 +55,13 @@ export function createBatch<P, V>(
       'batch: params must be an array, an iterable or an async iterable of parameter objects',
     );
   }
-  return new BatchRun<P, V>(client, model, params, { ...options, via, concurrency }, log);
+  return new BatchRun<P, V>(client, model, params, { ...options, via, concurrency }, client.log);
 }
 
 type Settled<P, V> = BatchItem<P, V>;
 
 class BatchRun<P, V> implements Batch<P, V> {
-  readonly #client: SegmindClient;
+  readonly #client: BatchPort;
   readonly #model: string;
   readonly #input: Iterable<P> | AsyncIterable<P>;
   readonly #options: BatchOptions & { via: 'async' | 'sync'; concurrency: number };
@@ -88,7 +84,7 @@ class BatchRun<P, V> implements Batch<P, V> {
   #changedWarnings = 0;
 
   constructor(
-    client: SegmindClient,
+    client: BatchPort,
     model: string,
     input: Iterable<P> | AsyncIterable<P>,
     options: BatchOptions & { via: 'async' | 'sync'; concurrency: number },
@@ -266,16 +262,18 @@ class BatchRun<P, V> implements Batch<P, V> {
       // A fresh send. "sending" is journaled (flushed) once the request has passed the rate limit
       // and is about to leave: a crash after it means the item may have been billed.
       let sending = false;
-      if (journal) {
-        beforeSendHooks.set(signal, async () => {
-          if (sending) return;
-          sending = true;
-          await note('sending');
-        });
-      }
+      const hooks: SendHooks | undefined = journal
+        ? {
+            beforeSend: async () => {
+              if (sending) return;
+              sending = true;
+              await note('sending');
+            },
+          }
+        : undefined;
       if (this.#options.via === 'sync') {
         try {
-          const value = await this.#client.runSync(this.#model, input.params as never, { signal });
+          const value = await this.#client.runSync(this.#model, input.params, { signal, hooks });
           requestId = (value as { requestId?: string } | undefined)?.requestId;
           await note('finished');
           return ok(value as V);
@@ -287,7 +285,7 @@ class BatchRun<P, V> implements Batch<P, V> {
       }
       let job: Job;
       try {
-        job = await this.#client.submitAsync(this.#model, input.params as never, { signal });
+        job = await this.#client.submitAsync(this.#model, input.params, { signal, hooks });
       } catch (err) {
         if (!(err instanceof UserAbortError))
           await note(mayHaveBeenBilled(err) ? 'billed' : 'failed', { error: err });
@@ -300,7 +298,6 @@ class BatchRun<P, V> implements Batch<P, V> {
       return failed(err);
     } finally {
       this.#inFlight.delete(controller);
-      beforeSendHooks.delete(signal);
     }
   }
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { SegmindClient } from '../client.js';
 import { isSegmindError } from '../errors.js';
-import type { ClientOptions } from '../options.js';
+import type { ClientOptions } from '../options/client-options.js';
 import { UsageError } from './usage.js';
 
 /** The flags that say how to reach the API. */

@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { closest } from '../models/validate.js';
+import { closest } from '../util/did-you-mean.js';
 
 /** Exit codes of the bin. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;

@@ -1,11 +1,20 @@
-import { errorFromResponse, isSegmindError, RateLimitError, UserAbortError } from '../errors.js';
-import type { CallSettings, ResolvedOptions } from '../options.js';
+import {
+  APIError,
+  errorFromResponse,
+  isSegmindError,
+  RateLimitError,
+  type SegmindError,
+  UserAbortError,
+} from '../errors.js';
+import { openGate, type RequestGate } from '../limits/gate.js';
+import type { ResolvedOptions } from '../options/client-options.js';
+import type { CallSettings } from '../options/request-options.js';
 import { runtimeTag } from '../runtime/detect.js';
 import { clock } from '../util/clock.js';
 import type { SdkLogger } from '../util/logger.js';
 import { VERSION } from '../version.js';
-import { openGate, type RequestGate } from './gate.js';
-import { BACKOFF_INITIAL, withRetries } from './retry.js';
+import { BACKOFF_INITIAL, billingOutcome, type RetryDecision, withRetries } from './retry.js';
+import { retryAfterMs } from './retry-timing.js';
 import type { HttpResponse } from './transport.js';
 import type { Transport } from './transport-seam.js';
 
@@ -14,6 +23,20 @@ export const ERROR_BODY_LIMIT = 64 * 1024;
 
 // `node/20.18.1`, `bun/1.1.0`, `deno/2.0.0`, `workerd`: what the runtime says about itself.
 const USER_AGENT = `segmind-node/${VERSION} ${runtimeTag()}`;
+
+/**
+ * What a caller above the core (the batch journal) learns about each attempt of a billable call,
+ * passed with the call: never through shared state.
+ */
+export interface SendHooks {
+  /** The attempt passed the gate and is about to leave. Awaited: the request waits for it. */
+  beforeSend?: (() => Promise<void>) | undefined;
+  /**
+   * The attempt ended with an answer (or a failure before the request left) that proves nothing was
+   * billed; called before any retry wait. Awaited.
+   */
+  notBilled?: ((error: SegmindError) => Promise<void>) | undefined;
+}
 
 /** One logical call: retried as a whole (request and body read) under the billing rule. */
 export interface CallSpec {
@@ -42,6 +65,8 @@ export interface CallSpec {
    * Never more than the call's `maxResponseBytes`. @default ERROR_BODY_LIMIT (64 KiB)
    */
   errorBodyLimit?: number | undefined;
+  /** Per-attempt hooks of a billable call. */
+  hooks?: SendHooks | undefined;
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -75,10 +100,14 @@ export class Core {
     return url;
   }
 
-  /** Whether `url` is on the API's origin, and so may receive the key. */
+  /** Whether `url` is on the API's origin (`baseURL`'s): the key, `defaultHeaders` and the gate apply. */
   isApiOrigin(url: URL): boolean {
-    const base = this.options.baseURL;
-    return url.host === base.host && url.protocol === base.protocol;
+    return sameOrigin(url, this.options.baseURL);
+  }
+
+  /** Whether `url` may receive the key: `baseURL`'s origin or `uploadURL`'s, nothing else. */
+  isKeyOrigin(url: URL): boolean {
+    return this.isApiOrigin(url) || sameOrigin(url, this.options.uploadURL);
   }
 
   /**
@@ -96,6 +125,16 @@ export class Core {
         ...settings.headers,
       };
     }
+    if (this.isKeyOrigin(url)) {
+      // Segmind storage: the key, not the client's defaultHeaders (they are for baseURL alone).
+      return {
+        'x-api-key': this.options.apiKey,
+        'content-type': 'application/json',
+        accept: 'application/json, text/plain, */*',
+        'user-agent': USER_AGENT,
+        ...settings.headers,
+      };
+    }
     const headers: Record<string, string> = { 'user-agent': USER_AGENT };
     for (const [name, value] of Object.entries(settings.headers)) {
       if (name !== 'x-api-key') headers[name] = value;
@@ -107,6 +146,7 @@ export class Core {
   call<T>(spec: CallSpec, read: (res: HttpResponse) => Promise<T>): Promise<T> {
     const { settings } = spec;
     const label = `${spec.method} ${spec.url.pathname}`;
+    const hooks = spec.billable ? spec.hooks : undefined;
     let started = 0;
     let outcome = '';
     return withRetries(
@@ -115,15 +155,16 @@ export class Core {
         outcome = '';
         let url = spec.url;
         let res: HttpResponse;
-        // Requests to the API wait their turn at the gate (rate limit, 429 pause); downloads do not.
+        // Requests to the API wait their turn at the gate (rate limit, 429 pause); others do not.
         const ticket = this.isApiOrigin(url)
           ? await this.gate.acquire({
               startsWork: spec.billable,
               signal: settings.signal,
-              deadline: spec.deadline,
+              deadline: queueDeadline(spec),
             })
           : undefined;
         try {
+          if (hooks?.beforeSend) await hooks.beforeSend();
           for (let hops = 0; ; hops++) {
             res = await this.transport.send({
               method: spec.method,
@@ -149,6 +190,8 @@ export class Core {
               secret: this.options.apiKey,
               jobEndpoint: spec.jobEndpoint,
               jobId: spec.jobId,
+              retryAfter: retryAfterMs(res.headers, clock.now()),
+              request: label,
             });
           }
           const value = await read(res);
@@ -163,28 +206,40 @@ export class Core {
         billable: spec.billable,
         signal: settings.signal,
         deadline: spec.deadline,
-        onRetryDecision: (error, decision) => {
+        retryAfter: (error) => (error instanceof APIError ? error.retryAfter : undefined),
+        onDecision: async (error, decision) => {
           // A 429 holds every request of the client until the server's reset (or the backoff), so
           // a burst of callers turns into one wait instead of a storm of retries.
           if (error instanceof RateLimitError) {
             const wait = decision.retry ? decision.delay : (error.retryAfter ?? BACKOFF_INITIAL);
             this.gate.pause(clock.now() + wait);
           }
-          // One line per attempt. A request that may have been billed is worth a warning.
-          const billed = !decision.retry && decision.reason === 'may have been billed';
-          if (!this.log.debugEnabled && !billed) return;
-          const what = outcome || (isSegmindError(error) ? error.name : 'error');
-          const next = decision.retry
-            ? `retry ${decision.attempt}/${settings.maxRetries} in ${decision.delay} ms`
-            : `not retried (${decision.reason})`;
-          const why =
-            decision.retry || error instanceof UserAbortError ? '' : `: ${(error as Error).message}`;
-          (billed ? this.log.warn : this.log.debug)(
-            `${label} → ${what} in ${elapsed(started)} ms; ${next}${why}`,
-          );
+          if (this.log.debugEnabled)
+            this.log.debug(this.#attemptLine(label, outcome, started, error, decision));
+          // Recorded before the retry wait, so a crash during it never leaves the call looking sent.
+          if (hooks?.notBilled && isSegmindError(error) && billingOutcome(error) === 'not-billed') {
+            await hooks.notBilled(error as SegmindError);
+          }
         },
       },
     );
+  }
+
+  // One debug line per failed attempt. The error itself reaches the caller, so it is not logged
+  // at a louder level here (users would see every failure twice).
+  #attemptLine(
+    label: string,
+    outcome: string,
+    started: number,
+    error: unknown,
+    decision: RetryDecision,
+  ): string {
+    const what = outcome || (isSegmindError(error) ? error.name : 'error');
+    const next = decision.retry
+      ? `retry ${decision.attempt} in ${decision.delay} ms`
+      : `not retried (${decision.reason})`;
+    const why = decision.retry || error instanceof UserAbortError ? '' : `: ${(error as Error)?.message}`;
+    return `${label} → ${what} in ${elapsed(started)} ms; ${next}${why}`;
   }
 
   // An error body that breaks half way still yields the status's error, with what was read.
@@ -197,6 +252,18 @@ export class Core {
       return '';
     }
   }
+}
+
+/** When the call must stop waiting at the gate: its deadline, or its own `timeout` from now. */
+function queueDeadline(spec: CallSpec): number | undefined {
+  const wait = spec.settings.queueTimeout;
+  const own = wait === undefined ? undefined : clock.now() + wait;
+  if (own === undefined) return spec.deadline;
+  return spec.deadline === undefined ? own : Math.min(own, spec.deadline);
+}
+
+function sameOrigin(a: URL, b: URL): boolean {
+  return a.host === b.host && a.protocol === b.protocol;
 }
 
 function elapsed(since: number): number {

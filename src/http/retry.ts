@@ -1,5 +1,5 @@
 import pRetry from 'p-retry';
-import { APIError, ConnectionError, retryAfterMs, UserAbortError } from '../errors.js';
+import { APIError, ConnectionError, isSegmindError, UserAbortError } from '../errors.js';
 import { clock } from '../util/clock.js';
 
 /** HTTP statuses worth another try: nothing was billed and the next attempt may succeed. */
@@ -13,6 +13,39 @@ export const BACKOFF_JITTER = 0.25;
 /** A server asking to wait longer than this (ms) ends the retries. */
 export const MAX_RETRY_AFTER = 60_000;
 
+/**
+ * What a failed request tells about billing. Segmind bills a 200 only, so any other answer proves
+ * nothing was billed, as does a failure before the request left; a request that left and got no
+ * usable answer (a timeout, a broken connection, a 200 the SDK could not read) may have been.
+ * The one billing predicate: the retry policy and the batch journal both decide on it.
+ */
+export type BillingOutcome = 'not-billed' | 'may-have-been-billed' | 'unknown';
+
+/** The billing outcome of `error` for a request that may start a billable job. */
+export function billingOutcome(error: unknown): BillingOutcome {
+  if (error instanceof ConnectionError) return error.requestSent ? 'may-have-been-billed' : 'not-billed';
+  if (error instanceof APIError) {
+    return error.status >= 200 && error.status < 300 ? 'may-have-been-billed' : 'not-billed';
+  }
+  // Validation, a closed client, an abort before the request left: nothing was sent. An abort after
+  // it left cannot be told apart here; callers that must know keep their own record (the journal).
+  return 'unknown';
+}
+
+/** Why a failed attempt is not retried. */
+export type StopReason =
+  | 'aborted'
+  | 'may-have-been-billed'
+  | 'not-retryable'
+  | 'retries-exhausted'
+  | 'wait-too-long'
+  | 'past-deadline';
+
+/** What the policy decided after a failed attempt. */
+export type RetryDecision =
+  | { retry: true; delay: number; attempt: number }
+  | { retry: false; reason: StopReason };
+
 /** How one call retries. */
 export interface RetryPolicy {
   maxRetries: number;
@@ -22,15 +55,16 @@ export interface RetryPolicy {
    */
   billable: boolean;
   signal?: AbortSignal | undefined;
-  /** Absolute time (ms since epoch) past which no retry is waited for. */
+  /** Absolute time (ms since epoch, SDK clock) past which no retry is waited for. */
   deadline?: number | undefined;
-  /** Told of each failed attempt, with the decision taken. */
-  onRetryDecision?: (error: unknown, decision: RetryDecision) => void;
+  /** How long the server asked to wait after `error`, in ms, when it said. */
+  retryAfter(error: unknown): number | undefined;
+  /**
+   * Told of each failed attempt with the decision taken, before any wait: logging, the 429 pause,
+   * the journal's "nothing was billed" record. Awaited.
+   */
+  onDecision?: (error: unknown, decision: RetryDecision) => void | Promise<void>;
 }
-
-export type RetryDecision =
-  | { retry: true; delay: number; attempt: number }
-  | { retry: false; reason: string };
 
 /** Whether an error may be retried under the billing rule (the budget and delays aside). */
 export function isRetryable(error: unknown, billable: boolean): boolean {
@@ -41,73 +75,67 @@ export function isRetryable(error: unknown, billable: boolean): boolean {
 }
 
 /**
- * The wait before retry number `retry` (1-based): the server's `Retry-After` or
- * `x-rate-limit-reset-at-utc` when it sent one, else exponential backoff with jitter.
+ * The wait before retry number `retry` (1-based): what the server asked for when it said, else
+ * exponential backoff with jitter. Jitter never shortens a wait the server asked for.
  */
-export function retryDelay(error: unknown, retry: number, random = Math.random): number {
-  if (error instanceof APIError) {
-    const hinted = retryAfterMs(error.headers, clock.now());
-    if (hinted !== undefined) return hinted;
-  }
+export function retryDelay(hinted: number | undefined, retry: number, random = Math.random): number {
+  if (hinted !== undefined) return hinted;
   const base = Math.min(BACKOFF_MAX, BACKOFF_INITIAL * 2 ** (retry - 1));
   return Math.round(base * (1 + BACKOFF_JITTER * (2 * random() - 1)));
 }
 
-function decide(error: unknown, retriesLeft: number, retry: number, policy: RetryPolicy): RetryDecision {
+/** The decision after attempt number `attempt` failed with `error`, `retriesLeft` retries remaining. */
+export function decide(
+  error: unknown,
+  attempt: number,
+  retriesLeft: number,
+  policy: RetryPolicy,
+): RetryDecision {
   if (error instanceof UserAbortError) return { retry: false, reason: 'aborted' };
   if (!isRetryable(error, policy.billable)) {
-    const billed = policy.billable && error instanceof ConnectionError && error.requestSent;
-    return { retry: false, reason: billed ? 'may have been billed' : 'not retryable' };
+    const billed = policy.billable && billingOutcome(error) === 'may-have-been-billed';
+    return { retry: false, reason: billed ? 'may-have-been-billed' : 'not-retryable' };
   }
-  if (retriesLeft <= 0) return { retry: false, reason: 'retries exhausted' };
-  const delay = retryDelay(error, retry);
-  if (delay > MAX_RETRY_AFTER)
-    return { retry: false, reason: `server asked to wait ${delay} ms (over 60 s)` };
+  if (retriesLeft <= 0) return { retry: false, reason: 'retries-exhausted' };
+  const delay = retryDelay(policy.retryAfter(error), attempt);
+  if (delay > MAX_RETRY_AFTER) return { retry: false, reason: 'wait-too-long' };
   if (policy.deadline !== undefined && clock.now() + delay > policy.deadline) {
-    return { retry: false, reason: `a ${delay} ms wait would pass the deadline` };
+    return { retry: false, reason: 'past-deadline' };
   }
-  return { retry: true, delay, attempt: retry };
+  return { retry: true, delay, attempt };
 }
 
 /**
  * Runs `attempt` until it succeeds or the policy says stop; rejects with the last error.
  *
- * p-retry does the counting (`retries`) and calls `onFailedAttempt` in order; its own delays are
- * switched off (factor 1, timeouts 0, no randomising) because every wait here depends on the error
- * (`Retry-After`, `x-rate-limit-reset-at-utc`), has to stop at the caller's deadline, must end the
- * moment the caller's signal fires, and runs on the SDK's injectable clock so tests can drive it;
- * p-retry's exponential timer can do none of that. `afterFailure` decides and waits instead.
+ * p-retry runs the loop: it counts attempts, awaits `onFailedAttempt` (where the policy decides,
+ * reports and waits) and asks `shouldRetry`. Its own timer is off (`minTimeout: 0`) because every
+ * wait here depends on the error (`Retry-After`, `x-rate-limit-reset-at-utc`), stops at the
+ * caller's deadline, ends the moment the signal fires, and runs on the SDK's clock so tests can
+ * drive it.
  */
 export async function withRetries<T>(
   attempt: (attemptNumber: number) => Promise<T>,
   policy: RetryPolicy,
 ): Promise<T> {
-  // Most calls succeed at once: only a failure pays for p-retry's bookkeeping.
+  let decision: RetryDecision = { retry: false, reason: 'not-retryable' };
   try {
-    return await attempt(1);
+    return await pRetry(attempt, {
+      retries: policy.maxRetries,
+      minTimeout: 0,
+      maxTimeout: 0,
+      randomize: false,
+      ...(policy.signal ? { signal: policy.signal } : {}),
+      onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+        decision = decide(error, attemptNumber, retriesLeft, policy);
+        await policy.onDecision?.(error, decision);
+        if (decision.retry) await clock.sleep(decision.delay, policy.signal);
+      },
+      shouldRetry: () => decision.retry,
+    });
   } catch (error) {
-    await afterFailure(error, 1, policy.maxRetries, policy);
+    // p-retry rejects with the signal's own reason when it sees the signal fired between attempts.
+    if (policy.signal?.aborted && !isSegmindError(error)) throw new UserAbortError(policy.signal.reason);
+    throw error;
   }
-  return pRetry((n) => attempt(n + 1), {
-    retries: policy.maxRetries - 1,
-    factor: 1,
-    minTimeout: 0,
-    maxTimeout: 0,
-    randomize: false,
-    onFailedAttempt: ({ error, attemptNumber, retriesLeft }) =>
-      afterFailure(error, attemptNumber + 1, retriesLeft, policy),
-  });
-}
-
-// Decides, reports, then either throws the error (no retry) or waits before the next attempt.
-async function afterFailure(
-  error: unknown,
-  attempt: number,
-  retriesLeft: number,
-  policy: RetryPolicy,
-): Promise<void> {
-  const decision = decide(error, retriesLeft, attempt, policy);
-  policy.onRetryDecision?.(error, decision);
-  if (!decision.retry) throw error;
-  await clock.sleep(decision.delay, policy.signal);
 }

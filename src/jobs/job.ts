@@ -10,7 +10,8 @@ import {
 } from '../errors.js';
 import type { Core } from '../http/core.js';
 import type { HttpResponse } from '../http/transport.js';
-import { type CallSettings, callSettings, checkDuration, type RequestOptions } from '../options.js';
+import { checkDuration } from '../options/checks.js';
+import { type CallSettings, callSettings, type RequestOptions } from '../options/request-options.js';
 import { clock } from '../util/clock.js';
 import { readJsonAnswer, SMALL_ANSWER_LIMIT, toJobStatus, toResultAnswer } from './answers.js';
 import { Deadline } from './deadline.js';

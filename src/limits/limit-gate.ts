@@ -1,7 +1,7 @@
 import { UserAbortError } from '../errors.js';
-import { beforeSendHooks, type GateRequest, type GateTicket, type RequestGate } from '../http/gate.js';
 import { clock } from '../util/clock.js';
 import type { SdkLogger } from '../util/logger.js';
+import type { GateRequest, GateTicket, RequestGate } from './gate.js';
 import type { ResolvedRateLimit } from './rate-limit-options.js';
 import { memoryStore, type RateLimitCounter } from './store.js';
 import { WaitQueue } from './wait-queue.js';
@@ -49,13 +49,8 @@ export class LimitGate implements RequestGate {
   }
 
   acquire(request: GateRequest): Promise<GateTicket> {
-    // The common case (no limit configured, not paused, no journal hook): no queue, no await.
-    if (
-      !this.#budget &&
-      !this.#slots &&
-      clock.now() >= this.#pausedUntil &&
-      !(request.startsWork && request.signal && beforeSendHooks.has(request.signal))
-    ) {
+    // The common case (no limit configured, not paused): no queue, no await.
+    if (!this.#budget && !this.#slots && clock.now() >= this.#pausedUntil) {
       if (request.signal?.aborted) return Promise.reject(new UserAbortError(request.signal.reason));
       this.#remember(request.startsWork);
       return Promise.resolve(NO_TICKET);
@@ -81,7 +76,6 @@ export class LimitGate implements RequestGate {
     try {
       // A 429 may have paused the client while this request queued.
       await this.#waitPause(request);
-      if (request.startsWork && request.signal) await beforeSendHooks.get(request.signal)?.();
     } catch (error) {
       ticket.release();
       throw error;

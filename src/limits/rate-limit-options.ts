@@ -1,4 +1,6 @@
 import { SegmindError } from '../errors.js';
+import { checkCount, checkDuration, checkOptionsObject } from '../options/checks.js';
+import { describeValue } from '../util/describe-value.js';
 import type { RateLimitStore } from './store.js';
 
 /** Which requests `requestsPerMinute` counts. */
@@ -45,30 +47,34 @@ export interface ResolvedRateLimit {
   windowMs: number;
 }
 
-/**
- * The window's length is an internal detail: the project's own tests and bench shorten the minute
- * with this key on the `rateLimit` object. It is not part of the typed, documented surface.
- */
-export const WINDOW_KEY: symbol = Symbol.for('segmind.rateLimit.windowMs');
-const MINUTE = 60_000;
-const MAX = 2_147_483_647;
+/** The budget's window: Segmind counts requests per minute. */
+export const MINUTE = 60_000;
 
-/** Checks `rateLimit` like every other option: a clear `SegmindError` before anything is sent. */
-export function resolveRateLimit(value: unknown): ResolvedRateLimit | undefined {
+const OPTION_NAMES = ['requestsPerMinute', 'concurrency', 'scope', 'store'] as const;
+
+/**
+ * Checks `rateLimit` like every other option: a clear `SegmindError` before anything is sent.
+ * `windowMs` is the budget's window, a minute except in the project's own tests (which shorten it
+ * through the client's internal factory, never through the public options).
+ */
+export function resolveRateLimit(value: unknown, windowMs: number = MINUTE): ResolvedRateLimit | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new SegmindError('rateLimit must be an object such as { requestsPerMinute: 50, concurrency: 8 }');
-  }
-  const o = value as RateLimitOptions;
-  const requestsPerMinute = count('rateLimit.requestsPerMinute', o.requestsPerMinute);
-  const concurrency = count('rateLimit.concurrency', o.concurrency);
+  const o = checkOptionsObject('rateLimit', value, OPTION_NAMES) as RateLimitOptions;
+  const requestsPerMinute =
+    o.requestsPerMinute === undefined
+      ? undefined
+      : checkCount('rateLimit.requestsPerMinute', o.requestsPerMinute, 1);
+  const concurrency =
+    o.concurrency === undefined ? undefined : checkCount('rateLimit.concurrency', o.concurrency, 1);
   const scope = o.scope ?? 'submits';
   if (scope !== 'submits' && scope !== 'all') {
-    throw new SegmindError(`rateLimit.scope must be 'submits' or 'all', got ${JSON.stringify(scope)}`);
+    throw new SegmindError(`rateLimit.scope must be 'submits' or 'all', got ${describeValue(scope)}`);
   }
   const store = o.store;
   if (store !== undefined && typeof (store as Partial<RateLimitStore>)?.counter !== 'function') {
-    throw new SegmindError("rateLimit.store must be a store such as redisStore(redis) from 'segmind/redis'");
+    throw new SegmindError(
+      `rateLimit.store must be a store such as redisStore(redis) from 'segmind/redis', got ${describeValue(store)}`,
+    );
   }
   if (store !== undefined && requestsPerMinute === undefined) {
     throw new SegmindError('rateLimit.store needs rateLimit.requestsPerMinute: it is the budget it shares');
@@ -76,17 +82,11 @@ export function resolveRateLimit(value: unknown): ResolvedRateLimit | undefined 
   if (requestsPerMinute === undefined && concurrency === undefined) {
     throw new SegmindError('rateLimit needs requestsPerMinute, concurrency or both');
   }
-  const windowMs = (value as Record<symbol, unknown>)[WINDOW_KEY] ?? MINUTE;
-  if (typeof windowMs !== 'number' || !Number.isFinite(windowMs) || windowMs <= 0 || windowMs > MAX) {
-    throw new SegmindError(`rateLimit window must be a positive number of ms, got ${String(windowMs)}`);
-  }
-  return { requestsPerMinute, concurrency, scope, store, windowMs };
-}
-
-function count(name: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX) {
-    throw new SegmindError(`${name} must be a whole number from 1 to ${MAX}, got ${String(value)}`);
-  }
-  return value;
+  return {
+    requestsPerMinute,
+    concurrency,
+    scope,
+    store,
+    windowMs: checkDuration('rateLimit window', windowMs),
+  };
 }

@@ -1,6 +1,6 @@
 import { RequestTimeoutError, UserAbortError } from '../errors.js';
-import type { GateRequest } from '../http/gate.js';
 import { clock } from '../util/clock.js';
+import type { GateRequest } from './gate.js';
 
 interface Waiter {
   resolve(): void;

@@ -1,7 +1,7 @@
 import { APIError, SegmindError } from '../errors.js';
 import type { Core } from '../http/core.js';
 import type { HttpResponse } from '../http/transport.js';
-import { callSettings, type RequestOptions } from '../options.js';
+import { callSettings, type RequestOptions } from '../options/request-options.js';
 import { type FileWriter, fileSystem } from '../runtime/fs.js';
 import { ImageResult, sniffImageType } from './image-result.js';
 

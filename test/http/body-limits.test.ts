@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { HttpResponse, http } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APIError, SegmindClient, SegmindError } from '../../src/index.js';
-import { DEFAULT_MAX_RESPONSE_BYTES } from '../../src/options.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../../src/options/client-options.js';
 import { API_KEY, JPEG } from '../support/fixtures.js';
 import { serveHandlers } from '../support/msw-server.js';
 import { useServer } from '../support/use-server.js';

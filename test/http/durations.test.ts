@@ -1,7 +1,7 @@
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { SegmindClient, SegmindError } from '../../src/index.js';
-import { checkDuration } from '../../src/options.js';
+import { checkDuration } from '../../src/options/checks.js';
 import { API_KEY, JPEG } from '../support/fixtures.js';
 import { serveHandlers } from '../support/msw-server.js';
 import { useServer } from '../support/use-server.js';

@@ -1,6 +1,5 @@
 import { delay, HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { APIError } from '../../src/errors.js';
 import { BACKOFF_INITIAL, BACKOFF_MAX, isRetryable, retryDelay } from '../../src/http/retry.js';
 import {
   ConnectionError,
@@ -263,18 +262,16 @@ describe('billing safety', () => {
 
 describe('backoff', () => {
   it('doubles from 0.5 s, caps at 8 s and jitters by at most 25 %', () => {
-    const err = new InternalServerError({ status: 503, headers: {} });
-    expect([1, 2, 3, 4, 5, 6].map((n) => retryDelay(err, n, () => 0.5))).toEqual([
+    expect([1, 2, 3, 4, 5, 6].map((n) => retryDelay(undefined, n, () => 0.5))).toEqual([
       500, 1000, 2000, 4000, 8000, 8000,
     ]);
-    expect(retryDelay(err, 1, () => 0)).toBe(375);
-    expect(retryDelay(err, 1, () => 1)).toBe(625);
-    expect(retryDelay(err, 10, () => 1)).toBe(BACKOFF_MAX * 1.25);
+    expect(retryDelay(undefined, 1, () => 0)).toBe(375);
+    expect(retryDelay(undefined, 1, () => 1)).toBe(625);
+    expect(retryDelay(undefined, 10, () => 1)).toBe(BACKOFF_MAX * 1.25);
   });
 
-  it('prefers the server’s hint', () => {
-    const err = new APIError({ status: 429, headers: { 'retry-after': '3' } });
-    expect(retryDelay(err, 1)).toBe(3000);
+  it('prefers the server’s hint, without jitter', () => {
+    expect(retryDelay(3000, 1, () => 0)).toBe(3000);
   });
 });
 
@@ -286,20 +283,31 @@ describe('logging', () => {
     const { lines, logger } = captureLogs();
     await sync(server.url, { logLevel: 'debug', logger });
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/POST \/v1\/flux-schnell → 503 in \d+ ms; retry 1\/2 in 0 ms/);
+    expect(lines[0]).toMatch(/POST \/v1\/flux-schnell → 503 in \d+ ms; retry 1 in 0 ms/);
     expect(lines[1]).toMatch(/POST \/v1\/flux-schnell → 200 in \d+ ms/);
     expect(lines.join('\n')).not.toContain('SG_0123456789abcdef');
   });
 
-  it('warns, at the default level, when a POST may have been billed', async () => {
+  it('does not also log, at the default level, an error it throws (a POST that may have been billed)', async () => {
     server.use(http.post('*/v1/flux-schnell', () => HttpResponse.error()));
     const { lines, logger } = captureLogs();
-    await client(server.url, { logger, logLevel: 'warn' })
+    const error = await client(server.url, { logger, logLevel: 'warn' })
+      .runSync('flux-schnell', { prompt: 'x' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as ConnectionError).requestSent).toBe(true);
+    expect(lines).toEqual([]);
+  });
+
+  it('logs the decision at debug, with a typed reason in words', async () => {
+    server.use(http.post('*/v1/flux-schnell', () => HttpResponse.error()));
+    const { lines, logger } = captureLogs();
+    await client(server.url, { logger, logLevel: 'debug' })
       .runSync('flux-schnell', { prompt: 'x' })
       .catch(() => {});
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      /POST \/v1\/flux-schnell → ConnectionError in \d+ ms; not retried \(may have been billed\)/,
+      /POST \/v1\/flux-schnell → ConnectionError in \d+ ms; not retried \(may-have-been-billed\)/,
     );
   });
 

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  InferenceTimeoutError,
-  RequestTimeoutError,
-  SegmindClient,
-  SegmindError,
-  UserAbortError,
-} from '../../src/index.js';
-import { WINDOW_KEY } from '../../src/limits/rate-limit-options.js';
+import { createClientWithInternals } from '../../src/client.js';
+import { InferenceTimeoutError, RequestTimeoutError, SegmindError, UserAbortError } from '../../src/index.js';
 import type { MockServer } from '../../src/testing/index.js';
 import { useManualClock } from '../support/manual-clock.js';
 import { useFakes } from '../support/use-server.js';
@@ -28,14 +22,25 @@ const warnings = () => {
   return { lines, logger };
 };
 
-function client(server: MockServer, rateLimit?: Record<PropertyKey, unknown>, extra: object = {}) {
-  return new SegmindClient({
-    apiKey: 'SG_test0000000000000',
-    baseURL: server.url,
-    logLevel: 'off',
-    ...(rateLimit ? { rateLimit } : {}),
-    ...extra,
-  });
+// `windowMs` shortens the budget's minute through the client's internal door (no option reaches it).
+function client(server: MockServer, rateLimit?: unknown, extra: object = {}) {
+  let limit = rateLimit;
+  let windowMs: number | undefined;
+  if (typeof rateLimit === 'object' && rateLimit !== null && 'windowMs' in rateLimit) {
+    const { windowMs: ms, ...rest } = rateLimit as { windowMs: number };
+    windowMs = ms;
+    limit = rest;
+  }
+  return createClientWithInternals(
+    {
+      apiKey: 'SG_test0000000000000',
+      baseURL: server.url,
+      logLevel: 'off',
+      ...(rateLimit === undefined ? {} : { rateLimit: limit as never }),
+      ...extra,
+    },
+    { rateLimitWindowMs: windowMs },
+  );
 }
 
 describe('rateLimit.requestsPerMinute', () => {
@@ -44,7 +49,7 @@ describe('rateLimit.requestsPerMinute', () => {
     // measured windows start in step (the margin covers ordinary latency, not a cold start).
     await client(await fake()).runSync('flux-schnell', prompt(0));
     const server = await fake({ rateLimit: { requestsPerMinute: 3, window: 1_000 } });
-    const c = client(server, { requestsPerMinute: 3, [WINDOW_KEY]: 1_000 });
+    const c = client(server, { requestsPerMinute: 3, windowMs: 1_000 });
     const images = await Promise.all(
       Array.from({ length: 8 }, (_, i) => c.runSync('flux-schnell', prompt(i))),
     );
@@ -61,14 +66,14 @@ describe('rateLimit.requestsPerMinute', () => {
 
   it('lets queued calls through in the order they were made', async () => {
     const server = await fake();
-    const c = client(server, { requestsPerMinute: 1, [WINDOW_KEY]: 200 });
+    const c = client(server, { requestsPerMinute: 1, windowMs: 200 });
     await Promise.all([0, 1, 2, 3].map((i) => c.runSync('flux-schnell', prompt(i))));
     expect(posts(server).map((r) => (r.json as { prompt: string }).prompt)).toEqual(['p0', 'p1', 'p2', 'p3']);
   });
 
   it('counts only submits by default, so status polls go on while submits wait', async () => {
     const server = await fake({ jobDuration: 50 });
-    const c = client(server, { requestsPerMinute: 1, [WINDOW_KEY]: 60_000 });
+    const c = client(server, { requestsPerMinute: 1, windowMs: 60_000 });
     const first = await c.run('fast-flux-schnell', { prompt: 'a' });
     expect(first.status).toBe('COMPLETED');
     const controller = new AbortController();
@@ -82,7 +87,7 @@ describe('rateLimit.requestsPerMinute', () => {
 
   it("with scope: 'all' counts polls too", async () => {
     const server = await fake({ rateLimit: { requestsPerMinute: 2, scope: 'all', window: 500 } });
-    const c = client(server, { requestsPerMinute: 2, scope: 'all', [WINDOW_KEY]: 500 });
+    const c = client(server, { requestsPerMinute: 2, scope: 'all', windowMs: 500 });
     const result = await c.run('fast-flux-schnell', { prompt: 'a' }, { interval: 10 });
     expect(result.status).toBe('COMPLETED');
     expect(server.rateLimit?.rejected).toBe(0);
@@ -92,7 +97,7 @@ describe('rateLimit.requestsPerMinute', () => {
 
   it('a queued call leaves at once when its signal fires, and is never sent', async () => {
     const server = await fake();
-    const c = client(server, { requestsPerMinute: 1, [WINDOW_KEY]: 60_000 });
+    const c = client(server, { requestsPerMinute: 1, windowMs: 60_000 });
     await c.runSync('flux-schnell', prompt(0));
     const controller = new AbortController();
     const queued = c.runSync('flux-schnell', prompt(1), { signal: controller.signal });
@@ -105,7 +110,7 @@ describe('rateLimit.requestsPerMinute', () => {
 
   it('a queued call past its deadline fails with a timeout error saying nothing was sent', async () => {
     const server = await fake();
-    const c = client(server, { requestsPerMinute: 1, [WINDOW_KEY]: 60_000 });
+    const c = client(server, { requestsPerMinute: 1, windowMs: 60_000 });
     await c.runSync('flux-schnell', prompt(0));
     const error = await c
       .run('fast-flux-schnell', { prompt: 'late' }, { timeout: 100 })
@@ -117,7 +122,7 @@ describe('rateLimit.requestsPerMinute', () => {
 
   it("a wait() whose poll is queued past the wait's deadline ends with InferenceTimeoutError", async () => {
     const server = await fake();
-    const c = client(server, { requestsPerMinute: 2, scope: 'all', [WINDOW_KEY]: 60_000 });
+    const c = client(server, { requestsPerMinute: 2, scope: 'all', windowMs: 60_000 });
     const job = await c.submitAsync('fast-flux-schnell', { prompt: 'a' });
     await job.status(); // the window's second request: the next poll waits for the next window
     const error = await job.wait({ timeout: 200 }).catch((e: unknown) => e);
@@ -128,7 +133,7 @@ describe('rateLimit.requestsPerMinute', () => {
 
   it('withOptions() copies share the limiter', async () => {
     const server = await fake();
-    const c = client(server, { requestsPerMinute: 1, [WINDOW_KEY]: 60_000 });
+    const c = client(server, { requestsPerMinute: 1, windowMs: 60_000 });
     const copy = c.withOptions({ maxRetries: 0 });
     await c.runSync('flux-schnell', prompt(0));
     const controller = new AbortController();

@@ -8,7 +8,7 @@ import {
   SCHEDULERS,
   ValidationError,
 } from '../../src/index.js';
-import { closest } from '../../src/models/validate.js';
+import { closest } from '../../src/util/did-you-mean.js';
 import { client, JPEG } from '../support/fixtures.js';
 import { serveHandlers } from '../support/msw-server.js';
 import { useServer } from '../support/use-server.js';

@@ -1,11 +1,11 @@
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClientWithInternals } from '../../src/client.js';
 import { SegmindClient } from '../../src/index.js';
-import { WINDOW_KEY } from '../../src/limits/rate-limit-options.js';
 import { redisStore } from '../../src/redis/index.js';
 import { createMockServer } from '../../src/testing/index.js';
-import { runScript } from '../support/child.js';
+import { ROOT, runScript } from '../support/child.js';
 import { type LocalRedis, startRedis } from '../support/redis.js';
 
 let redis: LocalRedis | undefined;
@@ -42,16 +42,18 @@ describe.skipIf(
     await nr.connect();
     try {
       const make = (r: object) =>
-        new SegmindClient({
-          apiKey: 'SG_test0000000000000',
-          baseURL: server.url,
-          logLevel: 'off',
-          rateLimit: {
-            requestsPerMinute: 3,
-            store: redisStore(r, { prefix: 'test:share' }),
-            [WINDOW_KEY]: 1_000,
-          } as never,
-        });
+        createClientWithInternals(
+          {
+            apiKey: 'SG_test0000000000000',
+            baseURL: server.url,
+            logLevel: 'off',
+            rateLimit: {
+              requestsPerMinute: 3,
+              store: redisStore(r, { prefix: 'test:share' }),
+            },
+          },
+          { rateLimitWindowMs: 1_000 },
+        );
       // Warm up on another fake so the measured windows are not skewed by a cold start.
       const warm = await createMockServer();
       await new SegmindClient({ apiKey: 'SG_test0000000000000', baseURL: warm.url, logLevel: 'off' }).runSync(
@@ -82,17 +84,19 @@ describe.skipIf(
     const io = new Redis(redis!.port, '127.0.0.1', { maxRetriesPerRequest: 1 });
     io.on('error', () => {});
     const { lines, logger } = logCollector();
-    const client = new SegmindClient({
-      apiKey: 'SG_test0000000000000',
-      baseURL: server.url,
-      logLevel: 'info',
-      logger,
-      rateLimit: {
-        requestsPerMinute: 4,
-        store: redisStore(io, { prefix: 'test:outage' }),
-        [WINDOW_KEY]: 1_000,
-      } as never,
-    });
+    const client = createClientWithInternals(
+      {
+        apiKey: 'SG_test0000000000000',
+        baseURL: server.url,
+        logLevel: 'info',
+        logger,
+        rateLimit: {
+          requestsPerMinute: 4,
+          store: redisStore(io, { prefix: 'test:outage' }),
+        },
+      },
+      { rateLimitWindowMs: 1_000 },
+    );
     try {
       let killed: Promise<void> | undefined;
       const items = await client
@@ -138,17 +142,19 @@ describe.skipIf(
     const server = await createMockServer({ queueTime: 5, jobDuration: 10 });
     const io = new Redis(redis!.port, '127.0.0.1');
     const { lines, logger } = logCollector();
-    const client = new SegmindClient({
-      apiKey: 'SG_test0000000000000',
-      baseURL: server.url,
-      logLevel: 'info',
-      logger,
-      rateLimit: {
-        requestsPerMinute: 100,
-        store: redisStore(io, { prefix: 'test:busy' }),
-        [WINDOW_KEY]: 60_000,
-      } as never,
-    });
+    const client = createClientWithInternals(
+      {
+        apiKey: 'SG_test0000000000000',
+        baseURL: server.url,
+        logLevel: 'info',
+        logger,
+        rateLimit: {
+          requestsPerMinute: 100,
+          store: redisStore(io, { prefix: 'test:busy' }),
+        },
+      },
+      { rateLimitWindowMs: 60_000 },
+    );
     try {
       await client.submitAsync('fast-flux-schnell', { prompt: 'cold' });
       // The next command to Redis is answered at once, but this process is busy (a CPU-bound
@@ -184,16 +190,17 @@ describe.skipIf(
         import { Redis } from 'ioredis';
         import { SegmindClient } from 'segmind';
         import { redisStore } from 'segmind/redis';
+        import { createClientWithInternals } from '${ROOT}src/client.ts';
         const redis = new Redis(Number(process.argv[1]), '127.0.0.1');
         // Warm up on another fake first (modules loaded, Redis connected): a cold first request
         // reaches the server late under load, and the server's window then opens out of step.
         await new SegmindClient({ apiKey: 'SG_test0000000000000', baseURL: process.argv[4], logLevel: 'off' })
           .runSync('flux-schnell', { prompt: 'warm', width: 512, height: 512 });
         await redis.ping();
-        const client = new SegmindClient({
+        const client = createClientWithInternals({
           apiKey: 'SG_test0000000000000', baseURL: process.argv[2], logLevel: 'off',
-          rateLimit: { requestsPerMinute: 4, store: redisStore(redis, { prefix: 'test:procs' }), [Symbol.for('segmind.rateLimit.windowMs')]: 2000 },
-        });
+          rateLimit: { requestsPerMinute: 4, store: redisStore(redis, { prefix: 'test:procs' }) },
+        }, { rateLimitWindowMs: 2000 });
         const items = await client.batch('fast-flux-schnell', Array.from({ length: 4 }, (_, i) => ({ prompt: process.argv[3] + i }))).all();
         console.log(JSON.stringify({ failed: items.filter((i) => !i.ok).length }));
         redis.disconnect();

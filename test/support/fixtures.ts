@@ -1,5 +1,5 @@
 import { SegmindClient } from '../../src/index.js';
-import type { ClientOptions } from '../../src/options.js';
+import type { ClientOptions } from '../../src/options/client-options.js';
 
 /** A key of the real shape, so redaction by pattern is exercised too. */
 export const API_KEY = 'SG_0123456789abcdef';

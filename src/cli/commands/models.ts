@@ -1,6 +1,6 @@
 import type * as Zod from 'zod';
 import { schemaFor } from '../../models/params.js';
-import { closest } from '../../models/validate.js';
+import { closest } from '../../util/did-you-mean.js';
 import { lazyModule } from '../../util/lazy.js';
 import type { Context } from '../context.js';
 import { commandHelp } from '../help.js';

@@ -1,16 +1,27 @@
 import type { Dispatcher } from 'undici';
-import { SegmindError } from './errors.js';
+import { SegmindError } from '../errors.js';
+import type { FetchFunction } from '../http/transport-fetch.js';
+import type { RateLimitOptions, ResolvedRateLimit } from '../limits/rate-limit-options.js';
+import { resolveRateLimit } from '../limits/rate-limit-options.js';
+import { detectRuntime, environment } from '../runtime/detect.js';
+import { LOG_LEVELS, type Logger, type LogLevel } from '../util/logger.js';
+import { registerSecret } from '../util/redact.js';
 import {
-  type RateLimitOptions,
-  type ResolvedRateLimit,
-  resolveRateLimit,
-} from './limits/rate-limit-options.js';
-import { detectRuntime, environment } from './runtime/detect.js';
-import { LOG_LEVELS, type Logger, type LogLevel } from './util/logger.js';
-import { registerSecret } from './util/redact.js';
+  checkApiKey,
+  checkBoolean,
+  checkByteLimit,
+  checkDuration,
+  checkHeaders,
+  checkKeyURL,
+  checkRetries,
+} from './checks.js';
+
+export type { FetchFunction };
 
 /** Where the SDK sends requests unless told otherwise. */
 export const DEFAULT_BASE_URL = 'https://api.segmind.com';
+/** Segmind storage, where image inputs go when `baseURL` is Segmind's own. */
+export const DEFAULT_UPLOAD_URL = 'https://workflows-api.segmind.com/upload-asset';
 /** Limit for one HTTP request, in ms. */
 export const DEFAULT_TIMEOUT = 120_000;
 /** Retries after the first attempt, for retryable failures only. */
@@ -23,6 +34,8 @@ export const DEFAULT_WAIT_TIMEOUT = 600_000;
 export const DEFAULT_LOG_LEVEL: LogLevel = 'warn';
 /** Largest success body read into memory, in bytes (256 MiB). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+/** Largest image input uploaded, in bytes (50 MiB). */
+export const DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
 /** Options of {@link SegmindClient}. Every one has a default; per-call {@link RequestOptions} win. */
 export interface ClientOptions {
@@ -128,38 +141,27 @@ export interface ClientOptions {
    * new SegmindClient({ apiKey: keyTheUserTyped, dangerouslyAllowBrowser: true });
    */
   dangerouslyAllowBrowser?: boolean | undefined;
-}
-
-/** A WHATWG `fetch` function, as `globalThis.fetch` is. */
-export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
-
-/**
- * Options every method takes as its last argument. They win over the client's.
- * @example
- * await client.runSync('flux-schnell', { prompt }, { timeout: 30_000, signal: AbortSignal.timeout(60_000) });
- */
-export interface RequestOptions {
-  /** Limit for each HTTP request, in ms (finite, > 0, ≤ 2_147_483_647). @default the client's `timeout` */
-  timeout?: number | undefined;
-  /** Retries for retryable failures. @default the client's `maxRetries` */
-  maxRetries?: number | undefined;
-  /** Cancels the call, including a pending retry delay, with `UserAbortError`. */
-  signal?: AbortSignal | undefined;
   /**
-   * Extra headers for this call; they go with it wherever it goes (a download's CDN too), except
-   * `x-api-key`. A value that is not printable ASCII is a `SegmindError` before anything is sent.
+   * Where image inputs (bytes, files) are uploaded before a model request (Segmind storage). The
+   * key is sent there too, so it follows `baseURL`'s rule: https, or plain http on loopback only.
+   * @default process.env.SEGMIND_UPLOAD_URL; else `https://workflows-api.segmind.com/upload-asset`
+   * when `baseURL` is Segmind's own, and `<baseURL's origin>/upload-asset` for any other `baseURL`
+   * (the fake server, a proxy)
    */
-  headers?: Record<string, string> | undefined;
-  /** Check parameters before sending. @default the client's `validate` */
-  validate?: boolean | undefined;
-  /** Largest success body read into memory, in bytes. @default the client's `maxResponseBytes` */
-  maxResponseBytes?: number | undefined;
+  uploadURL?: string | undefined;
+  /**
+   * Largest image input uploaded, in bytes; checked before a file is read into memory.
+   * @default 52_428_800 (50 MiB)
+   */
+  maxUploadBytes?: number | undefined;
 }
 
 /** Client options with every default applied. */
 export interface ResolvedOptions {
   apiKey: string;
   baseURL: URL;
+  /** Where image inputs are uploaded; the key goes there too. */
+  uploadURL: URL;
   timeout: number;
   maxRetries: number;
   pollInterval: number;
@@ -169,6 +171,7 @@ export interface ResolvedOptions {
   /** Lower-cased names; sent to `baseURL`'s origin only. */
   defaultHeaders: Record<string, string>;
   maxResponseBytes: number;
+  maxUploadBytes: number;
   logLevel: LogLevel;
   logger: Logger;
   rateLimit: ResolvedRateLimit | undefined;
@@ -179,6 +182,9 @@ type Env = Record<string, string | undefined>;
 
 /** The one place client options meet their defaults and the environment. */
 export function resolveClientOptions(options: ClientOptions, env: Env = environment()): ResolvedOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new SegmindError('new SegmindClient(options): options must be an object');
+  }
   if (detectRuntime() === 'browser' && options.dangerouslyAllowBrowser !== true) {
     throw new SegmindError(
       'SegmindClient refuses to run in a browser: the API key would be sent from the page, where any visitor can read it and spend your credits. Call Segmind from your server; if the key is scoped to a trusted user, pass { dangerouslyAllowBrowser: true }.',
@@ -198,17 +204,27 @@ export function resolveClientOptions(options: ClientOptions, env: Env = environm
   const envLevel = env.SEGMIND_LOG?.toLowerCase();
   const logLevel = options.logLevel ?? (isLogLevel(envLevel) ? envLevel : DEFAULT_LOG_LEVEL);
   if (!isLogLevel(logLevel)) throw new SegmindError(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
+  const baseURL = checkKeyURL('baseURL', options.baseURL ?? env.SEGMIND_BASE_URL ?? DEFAULT_BASE_URL);
+  if (!baseURL.pathname.endsWith('/')) baseURL.pathname += '/';
   const resolved: ResolvedOptions = {
     apiKey,
-    baseURL: checkBaseURL(options.baseURL ?? env.SEGMIND_BASE_URL ?? DEFAULT_BASE_URL),
+    baseURL,
+    uploadURL: checkKeyURL(
+      options.uploadURL === undefined && env.SEGMIND_UPLOAD_URL ? 'SEGMIND_UPLOAD_URL' : 'uploadURL',
+      options.uploadURL ?? (env.SEGMIND_UPLOAD_URL || defaultUploadURL(baseURL)),
+    ),
     timeout: checkDuration('timeout', options.timeout ?? DEFAULT_TIMEOUT),
-    maxRetries: retries(options.maxRetries ?? DEFAULT_MAX_RETRIES),
+    maxRetries: checkRetries('maxRetries', options.maxRetries ?? DEFAULT_MAX_RETRIES),
     pollInterval: checkDuration('pollInterval', options.pollInterval ?? DEFAULT_POLL_INTERVAL),
     waitTimeout: checkDuration('waitTimeout', options.waitTimeout ?? DEFAULT_WAIT_TIMEOUT),
-    validate: options.validate ?? true,
+    validate: checkBoolean('validate', options.validate) ?? true,
     dispatcher: options.dispatcher,
     defaultHeaders: checkHeaders('defaultHeaders', options.defaultHeaders),
-    maxResponseBytes: checkByteLimit(options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES),
+    maxResponseBytes: checkByteLimit(
+      'maxResponseBytes',
+      options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    ),
+    maxUploadBytes: checkByteLimit('maxUploadBytes', options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES),
     logLevel,
     logger: options.logger ?? console,
     rateLimit: resolveRateLimit(options.rateLimit),
@@ -219,150 +235,13 @@ export function resolveClientOptions(options: ClientOptions, env: Env = environm
   return resolved;
 }
 
-/** The settings one call runs with: per-call options over the client's. */
-export interface CallSettings {
-  timeout: number;
-  maxRetries: number;
-  validate: boolean;
-  signal: AbortSignal | undefined;
-  /**
-   * The call's own headers (lower-cased names), sent wherever the call goes. The client's
-   * `defaultHeaders` are not in here: the core adds them for `baseURL`'s origin only.
-   */
-  headers: Record<string, string>;
-  /** Largest success body read into memory, in bytes. */
-  maxResponseBytes: number;
+/** Segmind's storage for Segmind's API; `<origin>/upload-asset` for any other base (the fake, a proxy). */
+function defaultUploadURL(baseURL: URL): string {
+  return baseURL.origin === new URL(DEFAULT_BASE_URL).origin
+    ? DEFAULT_UPLOAD_URL
+    : new URL('/upload-asset', baseURL.origin).href;
 }
-
-export function callSettings(client: ResolvedOptions, call: RequestOptions = {}): CallSettings {
-  return {
-    timeout: call.timeout === undefined ? client.timeout : checkDuration('timeout', call.timeout),
-    maxRetries: retries(call.maxRetries ?? client.maxRetries),
-    validate: call.validate ?? client.validate,
-    signal: call.signal,
-    headers: call.headers === undefined ? NO_HEADERS : checkHeaders('headers', call.headers),
-    maxResponseBytes:
-      call.maxResponseBytes === undefined ? client.maxResponseBytes : checkByteLimit(call.maxResponseBytes),
-  };
-}
-
-const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 function isLogLevel(value: unknown): value is LogLevel {
   return LOG_LEVELS.includes(value as LogLevel);
-}
-
-// Header names are RFC 9110 tokens; values printable ASCII (space and tab inside) with no control
-// characters. undici would refuse the rest only once the request is on its way, and a `\n` in a
-// value is the classic `.env` slip; refusing it here means nothing half-formed is ever sent.
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const HEADER_VALUE = /^[\x20-\x7e\t]*$/;
-// The key: visible ASCII only, no spaces.
-const API_KEY = /^[\x21-\x7e]+$/;
-
-function describeBadChar(value: string, allowed: RegExp): string {
-  for (const ch of value) {
-    if (!allowed.test(ch)) {
-      const code = ch.codePointAt(0) ?? 0;
-      const name =
-        ch === '\n' ? 'a newline' : ch === '\r' ? 'a carriage return' : ch === ' ' ? 'a space' : '';
-      return name || `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-    }
-  }
-  return 'a character that is not allowed';
-}
-
-function checkApiKey(key: string, source: string): void {
-  if (typeof key !== 'string') throw new SegmindError(`${source} must be a string, got ${typeof key}`);
-  if (!API_KEY.test(key)) {
-    // Never echo the key itself: name the source and the offending character only.
-    const what = describeBadChar(key, /^[\x21-\x7e]$/);
-    throw new SegmindError(
-      `${source} is not a valid API key: it contains ${what} (a key is visible ASCII with no spaces or control characters; check for a stray newline in your .env)`,
-    );
-  }
-}
-
-/** Checks header names and values; returns a copy with lower-cased names. */
-export function checkHeaders(
-  option: string,
-  headers: Record<string, string> | undefined,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (headers === undefined) return out;
-  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
-    throw new SegmindError(`${option} must be an object of header names to string values`);
-  }
-  for (const [name, value] of Object.entries(headers)) {
-    if (!HEADER_NAME.test(name)) {
-      throw new SegmindError(`${option}: ${JSON.stringify(name)} is not a valid header name`);
-    }
-    if (typeof value !== 'string') {
-      throw new SegmindError(`${option}: the value of ${name} must be a string, got ${typeof value}`);
-    }
-    if (!HEADER_VALUE.test(value)) {
-      throw new SegmindError(
-        `${option}: the value of ${name} contains ${describeBadChar(value, /^[\x20-\x7e\t]$/)}; header values must be printable ASCII without control characters`,
-      );
-    }
-    out[name.toLowerCase()] = value;
-  }
-  return out;
-}
-
-function checkByteLimit(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new SegmindError(`maxResponseBytes must be a positive whole number of bytes, got ${String(value)}`);
-  }
-  return value;
-}
-
-function retries(value: number): number {
-  if (!Number.isInteger(value) || value < 0) {
-    throw new SegmindError(`maxRetries must be a non-negative integer, got ${String(value)}`);
-  }
-  return value;
-}
-
-// Exactly these: `*.localhost` names go to DNS like any other name, so they are not loopback.
-// WHATWG URL parsing has already normalised 127.1 to 127.0.0.1 and the long forms of ::1 to [::1].
-const LOOPBACK = /^(localhost|127\.(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){2}|\[::1\])$/i;
-
-/** `true` for hosts that never leave this machine: exactly `localhost`, 127.0.0.0/8 and ::1. */
-export function isLoopback(hostname: string): boolean {
-  return LOOPBACK.test(hostname);
-}
-
-function checkBaseURL(value: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new SegmindError(`baseURL is not a valid URL: ${value}`);
-  }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-    throw new SegmindError(
-      `baseURL must use https (plain http is allowed only for localhost, 127.0.0.0/8 and ::1): ${url.origin}`,
-    );
-  }
-  if (!url.pathname.endsWith('/')) url.pathname += '/';
-  url.search = '';
-  url.hash = '';
-  return url;
-}
-
-/** The longest duration timers honour, in ms (2³¹−1); Node fires a longer timer after 1 ms. */
-export const MAX_DURATION = 2_147_483_647;
-
-/**
- * `value` when it is a usable duration: a finite number of ms, > 0 and ≤ {@link MAX_DURATION}.
- * Anything else is a `SegmindError` naming the option and the rule, thrown before anything is sent.
- */
-export function checkDuration(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_DURATION) {
-    throw new SegmindError(
-      `${name} must be a finite number of milliseconds > 0 and ≤ ${MAX_DURATION}, got ${String(value)}`,
-    );
-  }
-  return value;
 }

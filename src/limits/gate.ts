@@ -1,6 +1,6 @@
 /**
  * The request gate: every HTTP request to the API passes through it before it is sent. The client
- * builds one (src/limits/): the client-wide 429 pause always, the rate limit and the concurrency cap
+ * builds one (limit-gate.ts): the client-wide 429 pause always, the rate limit and the concurrency cap
  * when `rateLimit` asks for them; the transport and the retry loop never need to know about limits.
  */
 export interface GateTicket {
@@ -35,10 +35,3 @@ export const openGate: RequestGate = {
   acquire: () => Promise.resolve(NO_TICKET),
   pause() {},
 };
-
-/**
- * Called once a request that starts work has passed the gate and is about to leave, keyed by the
- * call's own AbortSignal. The batch journal uses it to write "sending" (flushed) only when a submit
- * really goes out, not while it queues behind the rate limit. Internal: never exported publicly.
- */
-export const beforeSendHooks: WeakMap<AbortSignal, () => Promise<void>> = new WeakMap();
