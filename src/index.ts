@@ -6,6 +6,7 @@ export type {
   BatchProgress,
   BatchSuccess,
 } from './batch/index.js';
+export { BatchError } from './batch/index.js';
 export { type ModelSlug, type RunOptions, SegmindClient, type SyncResultFor } from './client.js';
 export { run, runSync, submitAsync } from './default-client.js';
 export {

@@ -1,4 +1,5 @@
 export { createBatch } from './batch.js';
+export { BatchError } from './batch-error.js';
 export type {
   Batch,
   BatchFailure,
