@@ -37,6 +37,8 @@ export interface TrialResult {
   finishedFirst: boolean;
   /** Items the first run yielded before it died. */
   yieldedBeforeKill: number;
+  /** ms from the first run's start (its first line) to its exit. */
+  firstRunMs: number;
   /** Jobs the fake created (each one billed), over both runs. */
   billed: number;
   /** The most jobs for one item. */
@@ -93,7 +95,8 @@ export async function killTrial(c: TrialConfig, kill: KillPoint): Promise<TrialR
     });
     let output = '';
     let killedAt = 0;
-    let armed = false;
+    let startedAt = 0;
+    let timer: NodeJS.Timeout | undefined;
     const killNow = () => {
       if (killedAt) return;
       killedAt = Date.now();
@@ -103,13 +106,15 @@ export async function killTrial(c: TrialConfig, kill: KillPoint): Promise<TrialR
     child.stdout!.on('data', (d: Buffer) => {
       output += d.toString();
       const done = (output.match(/^done /gm) ?? []).length;
-      if (armed) return;
-      if ('at' in kill ? /^start/m.test(output) : done >= kill.done) {
-        armed = true;
-        setTimeout(killNow, 'at' in kill ? kill.at : kill.delay);
+      if (!startedAt && /^start/m.test(output)) startedAt = Date.now();
+      if (timer) return;
+      if ('at' in kill ? startedAt : done >= kill.done) {
+        timer = setTimeout(killNow, 'at' in kill ? kill.at : kill.delay);
       }
     });
     await exited;
+    clearTimeout(timer);
+    const firstRunMs = Date.now() - (startedAt || started);
     const finishedFirst = /^finished/m.test(output);
     killedAt ||= Date.now();
     const yieldedBeforeKill = (output.match(/^done /gm) ?? []).length;
@@ -136,6 +141,7 @@ export async function killTrial(c: TrialConfig, kill: KillPoint): Promise<TrialR
       config: c.name,
       finishedFirst,
       yieldedBeforeKill,
+      firstRunMs,
       ms: Date.now() - started,
     };
   } finally {
@@ -147,7 +153,7 @@ function judge(
   server: MockServer,
   items: BatchItem<{ prompt: string }, unknown>[],
   killedAt: number,
-): Omit<TrialResult, 'config' | 'finishedFirst' | 'yieldedBeforeKill' | 'ms'> {
+): Omit<TrialResult, 'config' | 'finishedFirst' | 'yieldedBeforeKill' | 'firstRunMs' | 'ms'> {
   const jobs = new Map<string, number>();
   for (const job of server.jobs.values()) {
     const p = String(job.params.prompt);
