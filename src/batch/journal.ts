@@ -109,13 +109,18 @@ export class Journal {
       return { 'segmind:bytes': await hash };
     }
     if (Array.isArray(value)) return Promise.all(value.map((v) => this.#withBytesHashed(v)));
-    if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    if (value !== null && typeof value === 'object' && isPlainObject(value)) {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) out[k] = await this.#withBytesHashed(v);
       return out;
     }
     return value;
   }
+}
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 function keyText(key: ItemKey): string {

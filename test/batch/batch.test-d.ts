@@ -1,5 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type {
+  BatchError,
   BatchItem,
   FastFluxSchnellParams,
   FluxSchnellParams,
@@ -34,5 +35,18 @@ describe('client.batch() types', () => {
     client.batch('flux-schnell', [{ promt: 'a' }]);
     // @ts-expect-error: not a mode
     client.batch('flux-schnell', [{ prompt: 'a' }], { via: 'fast' });
+  });
+
+  it('BatchError carries the settled items', () => {
+    expectTypeOf<BatchError<BatchItem<FastFluxSchnellParams, JobResult>>['results']>().toEqualTypeOf<
+      BatchItem<FastFluxSchnellParams, JobResult>[]
+    >();
+    expectTypeOf<BatchError['name']>().toEqualTypeOf<'BatchError'>();
+    expectTypeOf<BatchError>().toMatchTypeOf<SegmindError>();
+  });
+
+  it('refuses unknown batch options', () => {
+    // @ts-expect-error: a typo in an option name
+    client.batch('flux-schnell', [{ prompt: 'a' }], { concurency: 4 });
   });
 });

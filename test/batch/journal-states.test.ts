@@ -16,7 +16,7 @@ import {
 } from '../../src/index.js';
 import type { Fault, MockServer } from '../../src/testing/index.js';
 import { useFakes } from '../support/use-server.js';
-import { clientFor, posts, tmp, warningClient } from './support.js';
+import { clientFor, posts, prompts, tmp, warningClient } from './support.js';
 
 const fake = useFakes({ queueTime: 5, jobDuration: 20 });
 
@@ -229,5 +229,34 @@ describe('what a rerun reports', () => {
       .all();
     expect(second!.ok).toBe(true);
     expect(server.jobs.size).toBe(1);
+  });
+
+  it('aborted during the 429 pause: the items are recorded not billed, and a rerun sends them', async () => {
+    const server = await fake();
+    const journal = join(await tmp(), 'run.jsonl');
+    const reset = new Date(Date.now() + 30_000).toISOString();
+    server.inject({
+      status: 429,
+      match: { method: 'POST' },
+      times: 3,
+      headers: { 'x-rate-limit-reset-at-utc': reset },
+    });
+    const controller = new AbortController();
+    const batch = clientFor(server).batch('fast-flux-schnell', prompts(3), {
+      journal,
+      signal: controller.signal,
+    });
+    const run = batch.all();
+    // Ctrl-C once all three 429s are journaled: the client is in its 30-second pause.
+    while ((await readFile(journal, 'utf8').catch(() => '')).split('"not-billed"').length < 4) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    controller.abort();
+    const first = await run;
+    expect(first.map((i) => i.error?.name)).toEqual(['UserAbortError', 'UserAbortError', 'UserAbortError']);
+    expect(server.jobs.size).toBe(0);
+    const second = await clientFor(server).batch('fast-flux-schnell', prompts(3), { journal }).all();
+    expect(second.every((i) => i.ok)).toBe(true);
+    expect(server.jobs.size).toBe(3);
   });
 });

@@ -237,7 +237,7 @@ export const CONFIGS: TrialConfig[] = [
     name: 'injected 429/503s',
     items: 24,
     concurrency: 4,
-    faults: [429, 503, 429, 500, 429, 503],
+    faults: [429, 503, 429, 500],
     window: 400,
     jobDuration: 200,
   },
