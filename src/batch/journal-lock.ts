@@ -45,7 +45,7 @@ export async function lockJournal(journalPath: string): Promise<JournalLock> {
   const token = randomBytes(8).toString('hex');
   const mine: LockInfo = {
     pid: process.pid,
-    host: hostname(),
+    host: hostName(),
     started: PROCESS_STARTED,
     since: Date.now(),
     token,
@@ -71,7 +71,8 @@ export async function lockJournal(journalPath: string): Promise<JournalLock> {
         `batch: the journal ${journalPath} has a lock file that is not segmind's (${path}); if no batch is running on this journal, delete it`,
       );
     }
-    if (holderAlive(holder)) throw inUse(journalPath, path, holder);
+    const state = liveness(holder);
+    if (state !== 'gone') throw inUse(journalPath, path, holder, state === 'unknown');
     // The holder is gone: move its lock aside (atomic: of two openers doing this, one wins), and make
     // sure it was the dead holder's lock that moved, not one a faster opener had just created.
     const aside = `${path}.${token}.stale`;
@@ -79,7 +80,7 @@ export async function lockJournal(journalPath: string): Promise<JournalLock> {
       await rename(path, aside);
     } catch (err) {
       if (code(err) === 'ENOENT') continue;
-      throw cannotLock(journalPath, err);
+      throw cannotLock(path, err);
     }
     const moved = await readText(aside);
     if (moved === current) {
@@ -90,7 +91,7 @@ export async function lockJournal(journalPath: string): Promise<JournalLock> {
     await link(aside, path).catch(() => {});
     await unlink(aside).catch(() => {});
     const live = moved === undefined ? undefined : parseLock(moved);
-    if (live) throw inUse(journalPath, path, live);
+    if (live) throw inUse(journalPath, path, live, false);
   }
   throw new SegmindError(
     `batch: could not lock the journal ${journalPath}: other runs keep taking its lock (${path})`,
@@ -118,19 +119,34 @@ async function createAtomically(path: string, text: string, token: string): Prom
   }
 }
 
-function holderAlive(holder: LockInfo): boolean {
+/** Whether the holder's process still runs; `unknown` when this runtime may not ask. */
+function liveness(holder: LockInfo): 'alive' | 'gone' | 'unknown' {
+  const host = hostName();
   // A process on another host cannot be checked: it is taken to be alive.
-  if (holder.host !== hostname()) return true;
+  if (holder.host !== host && holder.host !== '' && host !== '') return 'alive';
   if (holder.pid === process.pid) {
     // This process: a batch of this copy of the SDK, or of another copy (same start time). A
     // different start time means an earlier process that had this pid (a restarted container).
-    return held.has(holder.token) || Math.abs(holder.started - PROCESS_STARTED) < SAME_PROCESS_SLACK;
+    const same = held.has(holder.token) || Math.abs(holder.started - PROCESS_STARTED) < SAME_PROCESS_SLACK;
+    return same ? 'alive' : 'gone';
   }
   try {
     process.kill(holder.pid, 0); // signal 0: only asks whether the process exists
-    return true;
+    return 'alive';
   } catch (err) {
-    return code(err) !== 'ESRCH'; // EPERM: it exists, under another user
+    const why = code(err);
+    if (why === 'ESRCH') return 'gone';
+    if (why === 'EPERM') return 'alive'; // it exists, under another user
+    return 'unknown'; // not allowed to ask (Deno without --allow-run)
+  }
+}
+
+// The host's name; empty when the runtime may not read it (Deno without --allow-sys).
+function hostName(): string {
+  try {
+    return hostname();
+  } catch {
+    return '';
   }
 }
 
@@ -161,13 +177,16 @@ async function readText(path: string): Promise<string | undefined> {
   }
 }
 
-function inUse(journalPath: string, lockPath: string, holder: LockInfo): SegmindError {
-  const who =
-    holder.pid === process.pid && holder.host === hostname()
-      ? `another batch in this process (pid ${holder.pid})`
-      : `process ${holder.pid} on ${holder.host}`;
+function inUse(journalPath: string, lockPath: string, holder: LockInfo, unchecked: boolean): SegmindError {
+  const here = holder.pid === process.pid && (holder.host === hostName() || holder.host === '');
+  const who = here
+    ? `another batch in this process (pid ${holder.pid})`
+    : `process ${holder.pid} on ${holder.host || 'this host'}`;
+  const check = unchecked
+    ? ' (this runtime may not check whether that process still runs: on Deno, --allow-run lets it)'
+    : '';
   return new SegmindError(
-    `batch: the journal ${journalPath} is in use by ${who}, since ${new Date(holder.since).toISOString()}; one run per journal at a time (nothing was sent). If that process is gone, delete ${lockPath}`,
+    `batch: the journal ${journalPath} is in use by ${who}, since ${new Date(holder.since).toISOString()}${check}; one run per journal at a time (nothing was sent). If that process is gone, delete ${lockPath}`,
   );
 }
 
