@@ -40,7 +40,7 @@ for (let trial = 0; trial < trials; trial++) {
       `billed ${r.billed}/${config.items} (max ${r.mostForOneItem} per item)`,
       `POSTs ${r.posts}`,
       `rerun ok ${r.ok}`,
-      `reported billed: ${b.withJob} with a job, ${b.neverReceived} never received, ${b.answeredJustBeforeKill} answered ≤ 250 ms before the kill`,
+      `reported billed: ${b.withJob} with a job, ${b.neverReceived} never received, ${b.answeredJustBeforeKill.length} answered ≤ 250 ms before the kill${b.answeredJustBeforeKill.length ? ` (${b.answeredJustBeforeKill.join(', ')} ms before)` : ''}`,
       r.otherFailures.length ? `other failures ${r.otherFailures.length}` : '',
       rows[rows.length - 1]!.problems.length
         ? `PROBLEM: ${rows[rows.length - 1]!.problems.join('; ')}`
@@ -58,7 +58,7 @@ console.log(
     `(max ${Math.max(...rows.map((row) => row.r.mostForOneItem))} per item); POSTs ${sum((r) => r.posts)}; ` +
     `reported may-have-been-billed: ${sum((r) => r.reportedBilled.withJob)} with a job, ` +
     `${sum((r) => r.reportedBilled.neverReceived)} never received, ` +
-    `${sum((r) => r.reportedBilled.answeredJustBeforeKill)} answered just before the kill; ` +
+    `${sum((r) => r.reportedBilled.answeredJustBeforeKill.length)} answered just before the kill; ` +
     `${rows.filter((row) => row.r.finishedFirst).length} first runs ended before their kill.`,
 );
 process.exit(broken.length > 0 ? 1 : 0);

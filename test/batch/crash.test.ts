@@ -22,7 +22,7 @@ describe('kill -9 mid-batch, then a rerun', () => {
         result.ok +
           result.reportedBilled.withJob +
           result.reportedBilled.neverReceived +
-          result.reportedBilled.answeredJustBeforeKill +
+          result.reportedBilled.answeredJustBeforeKill.length +
           result.otherFailures.length,
       ).toBe(config.items);
     });

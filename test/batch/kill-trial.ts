@@ -50,7 +50,8 @@ export interface TrialResult {
   reportedBilled: {
     withJob: number;
     neverReceived: number;
-    answeredJustBeforeKill: number;
+    /** For each item answered (no bill) just before the kill: the ms from that answer to the kill. */
+    answeredJustBeforeKill: number[];
     violations: string[];
   };
   /** Other failures (not billed). */
@@ -166,7 +167,7 @@ function judge(
   const reportedBilled = {
     withJob: 0,
     neverReceived: 0,
-    answeredJustBeforeKill: 0,
+    answeredJustBeforeKill: [] as number[],
     violations: [] as string[],
   };
   const otherFailures: string[] = [];
@@ -189,7 +190,8 @@ function judge(
     const before = postsFor(prompt).filter((r) => r.at <= killedAt);
     const last = before[before.length - 1];
     if (!last) reportedBilled.neverReceived++;
-    else if (killedAt - last.at <= RECORD_WINDOW) reportedBilled.answeredJustBeforeKill++;
+    else if (killedAt - last.at <= RECORD_WINDOW)
+      reportedBilled.answeredJustBeforeKill.push(killedAt - last.at);
     else
       reportedBilled.violations.push(
         `${prompt}: reported may-have-been-billed, but its last POST was answered without billing ${killedAt - last.at} ms before the kill`,
