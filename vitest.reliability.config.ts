@@ -7,8 +7,8 @@ export default defineConfig({
   ...base,
   test: {
     ...base.test,
+    projects: undefined,
     include: ['reliability/**/*.test.ts'],
-    typecheck: { enabled: false },
     globalSetup: ['reliability/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 60_000,
