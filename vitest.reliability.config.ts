@@ -3,11 +3,12 @@ import base from './vitest.config.js';
 
 // `npm run test:reliability`: fault matrix, property-based validation, random aborts and a soak,
 // all against real loopback servers. Writes RELIABILITY.md at the end (reliability/global-setup.ts).
+const { projects: _unitAndIntegration, ...shared } = base.test ?? {};
+
 export default defineConfig({
   ...base,
   test: {
-    ...base.test,
-    projects: undefined,
+    ...shared,
     include: ['reliability/**/*.test.ts'],
     globalSetup: ['reliability/global-setup.ts'],
     testTimeout: 120_000,
