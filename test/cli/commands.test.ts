@@ -188,4 +188,3 @@ describe('the bin reaches the process only through its entry point', () => {
     }
   });
 });
-
