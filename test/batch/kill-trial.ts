@@ -1,6 +1,6 @@
 // One kill -9 trial of a journaled batch: a child process runs it against a fake in this process
 // and is killed at some moment; the same batch then runs again here, to the end. Used by
-// test/batch/crash.test.ts (a few trials) and reliability/batch-kill.ts (the measurement).
+// test/batch/crash.integration.test.ts (a few trials) and reliability/batch-kill.ts (the measurement).
 import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
