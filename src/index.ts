@@ -6,7 +6,6 @@ export type {
   BatchProgress,
   BatchSuccess,
 } from './batch/index.js';
-export { BatchError } from './batch/index.js';
 export { type ModelSlug, type RunOptions, SegmindClient, type SyncResultFor } from './client.js';
 export { run, runSync, submitAsync } from './default-client.js';
 export {
@@ -14,6 +13,7 @@ export {
   type APIErrorInit,
   AuthenticationError,
   BadRequestError,
+  BatchError,
   ConnectionError,
   InferenceFailedError,
   InferenceTimeoutError,

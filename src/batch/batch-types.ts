@@ -1,5 +1,4 @@
-import type { SegmindError } from '../errors.js';
-import type { BatchError } from './batch-error.js';
+import type { BatchError, SegmindError } from '../errors.js';
 
 /**
  * Options of `client.batch()`.

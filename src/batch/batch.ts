@@ -1,4 +1,4 @@
-import { ConnectionError, isSegmindError, SegmindError, UserAbortError } from '../errors.js';
+import { BatchError, ConnectionError, isSegmindError, SegmindError, UserAbortError } from '../errors.js';
 import type { SendHooks } from '../http/core.js';
 import { billingOutcome } from '../http/retry.js';
 import type { Job } from '../jobs/job.js';
@@ -11,7 +11,6 @@ import {
 } from '../options/checks.js';
 import { clock } from '../util/clock.js';
 import { describeValue } from '../util/describe-value.js';
-import { BatchError } from './batch-error.js';
 import type { BatchPort } from './batch-port.js';
 import type { Batch, BatchItem, BatchOptions, BatchProgress } from './batch-types.js';
 import { ItemAbort } from './item-abort.js';

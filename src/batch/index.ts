@@ -1,5 +1,4 @@
 export { createBatch } from './batch.js';
-export { BatchError } from './batch-error.js';
 export type {
   Batch,
   BatchFailure,

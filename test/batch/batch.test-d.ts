@@ -5,6 +5,7 @@ import type {
   FastFluxSchnellParams,
   FluxSchnellParams,
   ImageResult,
+  isSegmindError,
   JobResult,
   SegmindClient,
   SegmindError,
@@ -43,6 +44,8 @@ describe('client.batch() types', () => {
     >();
     expectTypeOf<BatchError['name']>().toEqualTypeOf<'BatchError'>();
     expectTypeOf<BatchError>().toMatchTypeOf<SegmindError>();
+    const caught: unknown = undefined;
+    if (isSegmindError(caught, 'BatchError')) expectTypeOf(caught.results).toEqualTypeOf<unknown[]>();
   });
 
   it('refuses unknown batch options', () => {
