@@ -5,11 +5,11 @@ import type {
   FastFluxSchnellParams,
   FluxSchnellParams,
   ImageResult,
-  isSegmindError,
   JobResult,
   SegmindClient,
   SegmindError,
 } from '../../src/index.js';
+import { isSegmindError } from '../../src/index.js';
 
 declare const client: SegmindClient;
 
