@@ -2,7 +2,6 @@
 // loads a page whose script bundles `segmind` as a browser app would (esbuild, `browser` condition:
 // dist/edge/index.js) and calls the fake on another origin. Needs `npm run build` (done here) and
 // /usr/bin/chromium (`apt-get install -y chromium`; CHROMIUM_PATH overrides). An integration test.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createMockServer, type MockServer } from '../../src/testing/index.js';
+import { withFreshBuild } from '../bundling/build-lock.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -73,8 +73,7 @@ async function bundlePage(): Promise<string> {
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  const script = await bundlePage();
+  const script = await withFreshBuild(bundlePage);
   fake = await createMockServer({
     cors: true,
     queueTime: 20,

@@ -25,7 +25,7 @@ let reference: SmokeResult;
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'segmind-bundling-'));
-  tarball = packPackage(workDir);
+  tarball = await packPackage(workDir);
   appDir = stageApp(workDir, tarball);
   fake = await startFake(appDir);
   reference = await runUnbundled(appDir, fake.url);

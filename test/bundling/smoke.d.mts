@@ -12,7 +12,7 @@ export interface TargetRun {
 
 export const BUNDLERS: readonly string[];
 export const TARGETS: readonly string[];
-export function packPackage(workDir: string): string;
+export function packPackage(workDir: string): Promise<string>;
 export function stageApp(workDir: string, tarball: string): string;
 export function startFake(appDir: string): Promise<{ url: string; stop(): Promise<void> }>;
 export function runUnbundled(appDir: string, url: string): Promise<SmokeResult>;

@@ -35,6 +35,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
+import { withFreshBuild } from './build-lock.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
@@ -126,16 +127,18 @@ function installFromRepository(names, appDir) {
 
 /** A fresh `npm run build`, then `npm pack` into `workDir`; returns the tarball's path. */
 export function packPackage(workDir) {
-  // The build's own output would mix with pack's JSON: build first (what prepack runs), then pack.
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  const [{ filename }] = JSON.parse(
-    execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', workDir], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    }),
-  );
-  return join(workDir, filename);
+  // Build first (what prepack runs: its output would mix with pack's JSON), then pack, while no
+  // other test rebuilds dist/.
+  return withFreshBuild(() => {
+    const [{ filename }] = JSON.parse(
+      execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', workDir], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }),
+    );
+    return join(workDir, filename);
+  });
 }
 
 /** Installs `tarball` into `appDir` (unpacked as npm would, its dependencies beside it). */
@@ -467,7 +470,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   let fake;
   try {
     console.log('== packing (npm pack runs a fresh build)');
-    const tarball = packPackage(workDir);
+    const tarball = await packPackage(workDir);
     const appDir = stageApp(workDir, tarball);
     fake = await startFake(appDir);
     const reference = await runUnbundled(appDir, fake.url);
