@@ -2,9 +2,11 @@
 // baseline), then how far the resident set rose above where it stood when the operation began.
 // bench/run.ts compares processes that ran the operation with processes that did not (median of
 // each). The peak is Linux's VmHWM, reset after the warm-up (/proc/self/clear_refs), so the
-// warm-up's own high-water mark cannot hide the operation, as the lifetime maxRSS would. Run with
-// `--expose-gc --single-threaded-gc` and MALLOC_MMAP_THRESHOLD_=65536 (run.ts does): garbage from
-// the warm-up is then returned to the system before the measurement, not during it.
+// warm-up's own high-water mark cannot hide the operation, as the lifetime maxRSS would. run.ts
+// starts it as plain node (a TypeScript loader's thread and heap would blur the figure) with
+// `--expose-gc --single-threaded-gc --max-semi-space-size=1` and MALLOC_MMAP_THRESHOLD_=65536: the
+// warm-up's garbage goes back to the system before the measurement, and buffers freed during it
+// leave the resident set when the collector frees them, so what remains is what the operation holds.
 import { createWriteStream, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,28 +29,26 @@ function residentSet() {
 }
 
 /**
- * The deliberate regression: an interceptor that holds every answer whole and hands it on as one
- * concatenated chunk, an extra copy of the body in the read path. The section must report it as a
- * miss, or it could not catch one.
+ * The deliberate regression: an interceptor that keeps a copy of every chunk of the answer as it
+ * passes (and hands the original on), as a read that copied the body once more would. The copies
+ * stay alive to the end of the process, like a result held by the caller. The section must report
+ * it as a miss, or it could not catch one.
  */
-const bufferWhole = (dispatch) => (options, handler) => {
-  const chunks = [];
-  return dispatch(options, {
+const copies = [];
+const copyEveryChunk = (dispatch) => (options, handler) =>
+  dispatch(options, {
     onRequestStart: (controller, context) => handler.onRequestStart?.(controller, context),
     onRequestUpgrade: (controller, status, headers, socket) =>
       handler.onRequestUpgrade?.(controller, status, headers, socket),
     onResponseStart: (controller, status, headers, message) =>
       handler.onResponseStart?.(controller, status, headers, message),
-    onResponseData: (_controller, chunk) => {
-      chunks.push(chunk);
+    onResponseData: (controller, chunk) => {
+      copies.push(Buffer.from(chunk));
+      return handler.onResponseData?.(controller, chunk);
     },
-    onResponseEnd: (controller, trailers) => {
-      handler.onResponseData?.(controller, Buffer.concat(chunks));
-      handler.onResponseEnd?.(controller, trailers);
-    },
+    onResponseEnd: (controller, trailers) => handler.onResponseEnd?.(controller, trailers),
     onResponseError: (controller, error) => handler.onResponseError?.(controller, error),
   });
-};
 
 {
   const [mode, url, size] = process.argv.slice(2);
@@ -58,7 +58,7 @@ const bufferWhole = (dispatch) => (options, handler) => {
     apiKey: 'SG_bench0000000000000',
     baseURL: url,
     logLevel: 'off',
-    dispatcher: mode === 'bytes-extra-copy' ? new Agent().compose(bufferWhole) : new Agent(),
+    dispatcher: mode === 'bytes-extra-copy' ? new Agent().compose(copyEveryChunk) : new Agent(),
   });
   const file = join(tmpdir(), `segmind-bench-${process.pid}.bin`);
 

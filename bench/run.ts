@@ -46,7 +46,15 @@ execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore',
 function memoryGrowth(mode: string, url: string, size: string): number {
   const out = execFileSync(
     process.execPath,
-    ['--expose-gc', '--single-threaded-gc', `${ROOT}bench/memory-child.mjs`, mode, url, size],
+    [
+      '--expose-gc',
+      '--single-threaded-gc',
+      '--max-semi-space-size=1',
+      `${ROOT}bench/memory-child.mjs`,
+      mode,
+      url,
+      size,
+    ],
     { cwd: ROOT, encoding: 'utf8', env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '65536' } },
   );
   return (JSON.parse(out.trim().split('\n').at(-1)!) as { growth: number }).growth;

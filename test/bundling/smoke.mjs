@@ -248,13 +248,7 @@ export async function bundle(bundler, appDir) {
     const builtins = new Set(builtinModules);
     const build = await rollup({
       input: entry,
-      plugins: [
-        nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
-        // undici requires node:sqlite only when its SQLite cache store is built; the commonjs plugin
-        // would hoist that require to an import Node 20 cannot load (no node:sqlite before 22.5).
-        commonjs({ ignore: ['node:sqlite'] }),
-        json(),
-      ],
+      plugins: [nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }), commonjs(), json()],
       external: (id) => id.startsWith('node:') || builtins.has(id) || builtins.has(id.split('/')[0]),
       // Circular imports and misplaced annotations inside dependencies are rollup's usual noise.
       onwarn: (warning) => {
