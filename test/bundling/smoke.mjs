@@ -463,7 +463,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   let failed = false;
   let fake;
   try {
-    console.log('== packing (npm pack runs a fresh build)');
+    console.log('== a fresh build, packed and installed in a temporary app');
     const tarball = await packPackage(workDir);
     const appDir = stageApp(workDir, tarball);
     fake = await startFake(appDir);
