@@ -31,7 +31,7 @@ function runtimeBuild(swaps: Record<string, string>, forbidNode: boolean): Plugi
 }
 
 // Bun and Deno: fetch instead of undici; everything else as on Node (they have node:fs, createRequire).
-const FETCH_SWAPS = { 'runtime/create-transport.ts': 'runtime/create-transport.fetch.ts' };
+const FETCH_SWAPS = { 'http/create-transport.ts': 'http/create-transport.fetch.ts' };
 // Workers and browsers: no createRequire and no file system either.
 const EDGE_SWAPS = {
   ...FETCH_SWAPS,
