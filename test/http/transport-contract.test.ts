@@ -275,6 +275,22 @@ describe.each(TRANSPORTS)('the $name transport', ({ make }) => {
       expect(err.message).toBe('GET /stall-body timed out after 300 ms.');
     });
 
+    it('times out a short request sent while a longer one is in flight, and the longer one later', async () => {
+      // Exchanges share one timer where there is a process: a shorter deadline must re-arm it.
+      const long = send('/stall-head', { timeout: 600 });
+      const short = send('/stall-head', { timeout: 100 });
+      const order: string[] = [];
+      const settled = (name: string, p: Promise<unknown>) =>
+        failure(p).then((err) => {
+          order.push(name);
+          return err;
+        });
+      const [longError, shortError] = await Promise.all([settled('long', long), settled('short', short)]);
+      expect(order).toEqual(['short', 'long']);
+      expect([shortError, longError].map((e) => (e as RequestTimeoutError).timeout)).toEqual([100, 600]);
+      expect(longError).toBeInstanceOf(RequestTimeoutError);
+    });
+
     it('times out a body with a declared length', async () => {
       const res = await send('/stall-known', { timeout: 300 });
       expect(res.contentLength).toBe(100);

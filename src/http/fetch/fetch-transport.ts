@@ -5,10 +5,10 @@
 // which sends the key only to baseURL's origin. Nothing here may need Node: no Buffer, no `node:`.
 import { type ResponseHeaders, SegmindError, UserAbortError } from '../../errors.js';
 import { detectRuntime, type RuntimeName } from '../../runtime/detect.js';
-import { ExchangeLimits } from '../transport-limits.js';
 import { BoundedResponse, type ChunkReader, type ResponseParts } from '../response-body.js';
 import type { FetchFunction, HttpRequest, HttpResponse, Transport } from '../transport.js';
 import { clientClosedError, networkError } from '../transport-error.js';
+import { TransportLimits } from '../transport-limits.js';
 import { closeDenoClient, type DenoHttpClient, unpooledDenoClient } from './deno-client.js';
 import { NotStarted, progressOfFailedFetch } from './sent.js';
 
@@ -54,6 +54,9 @@ export class FetchTransport implements Transport {
 
 type DenoRequestInit = RequestInit & { client?: DenoHttpClient };
 
+// Runtimes whose timers outlive a request: exchanges there share one timer (see transport-limits.ts).
+const HAS_PROCESS: ReadonlySet<RuntimeName> = new Set(['node', 'bun', 'deno']);
+
 // One request: its timer, its abort, and its body as the ChunkReader response-body.ts reads.
 class FetchExchange implements ResponseParts, ChunkReader {
   readonly request: HttpRequest;
@@ -62,7 +65,7 @@ class FetchExchange implements ResponseParts, ChunkReader {
   headers: ResponseHeaders = {};
   // One controller ends the exchange for both reasons (the caller's signal, the timer).
   readonly #controller = new AbortController();
-  readonly #limits: ExchangeLimits;
+  readonly #limits: TransportLimits;
   readonly #denoClient: DenoHttpClient | undefined;
   #finished = false;
   #response: Response | undefined;
@@ -76,7 +79,7 @@ class FetchExchange implements ResponseParts, ChunkReader {
     this.request = req;
     this.#runtime = runtime;
     this.#denoClient = req.billable && runtime === 'deno' ? unpooledDenoClient() : undefined;
-    this.#limits = new ExchangeLimits(req, (reason) => this.#stop(reason));
+    this.#limits = new TransportLimits(req, (reason) => this.#stop(reason), HAS_PROCESS.has(runtime));
   }
 
   start(fetchFunction: FetchFunction): Promise<HttpResponse> {

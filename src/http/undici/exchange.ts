@@ -11,10 +11,10 @@
 // Which layer fired does not matter to the caller: both become RequestTimeoutError.
 import type { Dispatcher } from 'undici';
 import { type ResponseHeaders, type SegmindError, UserAbortError } from '../../errors.js';
-import { ExchangeLimits } from '../transport-limits.js';
 import { BoundedResponse, type ChunkReader, contentEncodings, type ResponseParts } from '../response-body.js';
 import type { HttpRequest, HttpResponse } from '../transport.js';
 import { networkError } from '../transport-error.js';
+import { TransportLimits } from '../transport-limits.js';
 import { canDecode, decodedReader } from './decode.js';
 
 /** Unread body bytes held before undici is told to pause the socket. */
@@ -72,7 +72,7 @@ class Exchange implements Dispatcher.DispatchHandler, ResponseParts, ChunkReader
   #connected = false;
   #stopped: Error | undefined;
   #finished = false;
-  readonly #limits: ExchangeLimits;
+  readonly #limits: TransportLimits;
   // The body, as it arrives, until it is read.
   #chunks: Buffer[] = [];
   #queued = 0;
@@ -84,7 +84,7 @@ class Exchange implements Dispatcher.DispatchHandler, ResponseParts, ChunkReader
     this.request = req;
     this.#resolve = resolve;
     this.#reject = reject;
-    this.#limits = new ExchangeLimits(req, (reason) => this.#stop(reason));
+    this.#limits = new TransportLimits(req, (reason) => this.#stop(reason), true);
   }
 
   // undici's handler
