@@ -1,7 +1,7 @@
 // The transport choice of the Node build (which Deno loads too). The Bun, Workers and browser builds
 // replace this module with create-transport.fetch.ts (see tsup.config.ts), so they never load undici.
 import type { Dispatcher } from 'undici';
-import { detectRuntime } from '../runtime/detect.js';
+import { detectRuntime, type RuntimeName } from '../runtime/detect.js';
 import { FetchTransport } from './fetch/fetch-transport.js';
 import type { HttpRequest, HttpResponse, Transport, TransportInit } from './transport.js';
 import { clientClosedError } from './transport-error.js';
@@ -19,48 +19,69 @@ import { UndiciTransport } from './undici/undici-transport.js';
  * at once) stays under the Agent's socket cap.
  *
  * Deno uses undici too: its fetch may re-send a POST on a reused connection (fetch/deno-client.ts),
- * undici never does. Only where undici cannot run (Deno without env access) does Deno's own fetch
- * send, with a connection of its own for every billable request.
+ * undici never does. Where undici cannot run (Deno without env access) or cannot be imported (an
+ * ESM bundle without a `require`, where undici's own require() of Node's modules fails), the
+ * runtime's fetch sends, with a connection of its own for every billable request on Deno.
  */
 export function createTransport(init: TransportInit): Transport {
   if (init.fetch !== undefined) return new FetchTransport(init.fetch);
-  // Deno without env access: the runtime's fetch, with no connection reuse for billable requests.
-  if (init.dispatcher === undefined && !undiciRunsHere()) return new FetchTransport();
-  const undici = new UndiciTransport(init.dispatcher as Dispatcher | undefined, init.timeout);
-  if (init.dispatcher !== undefined || undiciLoaded() || fetchUsed || !coldStartThroughFetch()) return undici;
-  return new ColdStart(undici);
+  if (init.dispatcher !== undefined) return new UndiciTransport(init.dispatcher as Dispatcher, init.timeout);
+  const runtime = detectRuntime();
+  if (!undiciRunsHere()) return new FetchTransport(undefined, runtime);
+  const undici = new UndiciTransport(undefined, init.timeout);
+  if (undiciLoaded()) return undici;
+  return new UndiciOnceLoaded(undici, runtime);
 }
 
 // Process-wide, like the import it stands in for: the one request sent through the global fetch.
 let fetchUsed = false;
 
-function coldStartThroughFetch(): boolean {
-  return detectRuntime() === 'node' && typeof globalThis.fetch === 'function';
-}
-
 /** Imports undici when the event loop is next free, off any answer's path. */
 function loadSoon(): void {
   const timer = setTimeout(() => {
     loadUndici().catch(() => {
-      // A failed import fails the next request that needs undici, with its own error.
+      // The next request that needs undici sees the failure, and falls back to fetch.
     });
   }, 0);
   timer.unref?.();
 }
 
-// The first request through the global fetch; every other through undici.
-class ColdStart implements Transport {
+// The client's own Agent before undici is imported: the cold-start request through the global
+// fetch, then undici, or the runtime's fetch for good when undici cannot be imported.
+class UndiciOnceLoaded implements Transport {
   readonly #undici: UndiciTransport;
+  readonly #runtime: RuntimeName;
+  #fallback: FetchTransport | undefined;
   #closed = false;
 
-  constructor(undici: UndiciTransport) {
+  constructor(undici: UndiciTransport, runtime: RuntimeName) {
     this.#undici = undici;
+    this.#runtime = runtime;
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
     if (this.#closed) throw clientClosedError();
-    if (fetchUsed || undiciLoaded()) return this.#undici.send(req);
-    fetchUsed = true;
+    if (this.#fallback) return this.#fallback.send(req);
+    if (undiciLoaded()) return this.#undici.send(req);
+    if (!fetchUsed && this.#runtime === 'node' && typeof globalThis.fetch === 'function') {
+      fetchUsed = true;
+      return this.#coldStart(req);
+    }
+    try {
+      await loadUndici();
+    } catch {
+      this.#fallback = new FetchTransport(undefined, this.#runtime);
+      return this.#fallback.send(req);
+    }
+    return this.#undici.send(req);
+  }
+
+  close(): Promise<void> {
+    this.#closed = true;
+    return this.#undici.close();
+  }
+
+  async #coldStart(req: HttpRequest): Promise<HttpResponse> {
     let res: HttpResponse;
     try {
       res = await new FetchTransport(undefined, 'node').send(req);
@@ -80,10 +101,5 @@ class ColdStart implements Transport {
       pipeTo: (destination) => then(res.pipeTo(destination)),
       discard: () => then(res.discard()),
     };
-  }
-
-  close(): Promise<void> {
-    this.#closed = true;
-    return this.#undici.close();
   }
 }

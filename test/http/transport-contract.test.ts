@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:net';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { MockAgent } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   APIError,
   ConnectionError,
@@ -514,5 +514,50 @@ describe('the fetch transport only', () => {
       const err = await failure(fetchTransport(deaf, 'browser').send(request('/x', { timeout: 50 })));
       expect(err).toBeInstanceOf(RequestTimeoutError);
     });
+  });
+});
+
+describe('choosing the transport (Node build)', () => {
+  // Each case loads the selection afresh: what it remembers (undici imported, the cold-start
+  // request spent) is per process, like the import it stands for.
+  async function freshSelection() {
+    vi.resetModules();
+    return import('../../src/http/create-transport.js');
+  }
+  afterEach(() => {
+    vi.doUnmock('undici');
+    vi.restoreAllMocks();
+  });
+
+  it('sends the first request of a process through the global fetch, and the rest through undici', async () => {
+    const { createTransport } = await freshSelection();
+    const globalFetch = vi.spyOn(globalThis, 'fetch');
+    const transport = createTransport({ timeout: 10_000 });
+    try {
+      // Two at once: the second waits for undici instead of opening a second fetch connection.
+      const answers = await Promise.all([transport.send(request('/text')), transport.send(request('/text'))]);
+      for (const res of answers) expect(await res.text()).toBe('x'.repeat(10_000));
+      expect(globalFetch).toHaveBeenCalledTimes(1);
+      await (await transport.send(request('/text'))).discard();
+      expect(globalFetch).toHaveBeenCalledTimes(1);
+    } finally {
+      await transport.close();
+    }
+  });
+
+  it('falls back to the global fetch when undici cannot be imported (an ESM bundle without require)', async () => {
+    vi.doMock('undici', () => {
+      throw new Error('Dynamic require of "node:assert" is not supported');
+    });
+    const { createTransport } = await freshSelection();
+    const globalFetch = vi.spyOn(globalThis, 'fetch');
+    const transport = createTransport({ timeout: 10_000 });
+    const before = server.requests.length;
+    for (let i = 0; i < 3; i++) {
+      const res = await transport.send(request('/echo', { ...POST, body: `{"i":${i}}` }));
+      expect(JSON.parse(await res.text()).got).toBe(`{"i":${i}}`);
+    }
+    expect(server.requests.length - before).toBe(3);
+    expect(globalFetch).toHaveBeenCalledTimes(3);
   });
 });
