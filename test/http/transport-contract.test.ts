@@ -2,6 +2,7 @@
 // loopback: undici (Node, Deno) and fetch (Bun, Workers, browsers, the `fetch` option). What differs
 // by design (fetch decodes bodies itself; only fetch can be handed a misbehaving function) is tested
 // below the shared suite.
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { MockAgent } from 'undici';
@@ -150,6 +151,22 @@ describe.each(TRANSPORTS)('the $name transport', ({ make }) => {
       expect(res.headers.location).toBe('https://elsewhere.example/x');
       await res.discard();
       expect(server.requests.length - before).toBe(1);
+    });
+
+    it('answers with the final status after an informational 103', async () => {
+      const hints = createHttpServer((_req, res) => {
+        res.writeEarlyHints({ link: '</style.css>; rel=preload' });
+        res.end('final');
+      });
+      await new Promise<void>((resolve) => hints.listen(0, '127.0.0.1', resolve));
+      try {
+        const res = await send(`http://127.0.0.1:${(hints.address() as { port: number }).port}/x`);
+        expect(res.status).toBe(200);
+        expect(await res.text()).toBe('final');
+      } finally {
+        hints.closeAllConnections();
+        await new Promise((resolve) => hints.close(resolve));
+      }
     });
 
     it('reads an answer without a body as empty', async () => {

@@ -5,9 +5,10 @@
 // 1. The dispatcher's `headersTimeout`/`bodyTimeout` (undici's own coarse timers). The client's Agent
 //    is built with both set to the client's `timeout`, so undici's 300 s defaults never cut a long
 //    call short; a call with another `timeout` (or a caller's own dispatcher) passes them per request.
-// 2. One `setTimeout` per request for the whole exchange (connect, headers and body together), to the
-//    millisecond: a body trickling in, one byte inside every `bodyTimeout`, still ends when `timeout`
-//    is up. It and the caller's signal stop the exchange through undici's controller.
+// 2. The request's own limit for the whole exchange (connect, headers and body together, to the
+//    millisecond; transport-limits.ts): a body trickling in, one byte inside every `bodyTimeout`,
+//    still ends when `timeout` is up. It and the caller's signal stop the exchange through undici's
+//    controller, at once.
 // Which layer fired does not matter to the caller: both become RequestTimeoutError.
 import type { Dispatcher } from 'undici';
 import { type ResponseHeaders, type SegmindError, UserAbortError } from '../../errors.js';
@@ -105,7 +106,8 @@ class Exchange implements Dispatcher.DispatchHandler, ResponseParts, ChunkReader
   ): void {
     this.#controller = controller;
     const resolve = this.#resolve;
-    if (!resolve) return;
+    // An informational answer (103 Early Hints) comes before the real one.
+    if (!resolve || statusCode < 200) return;
     this.#resolve = this.#reject = undefined;
     this.status = statusCode;
     this.headers = flattenHeaders(headers);
