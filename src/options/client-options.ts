@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { SegmindError } from '../errors.js';
-import type { FetchFunction } from '../http/transport-fetch.js';
+import type { FetchFunction } from '../http/transport.js';
 import type { RateLimitOptions, ResolvedRateLimit } from '../limits/rate-limit-options.js';
 import { resolveRateLimit } from '../limits/rate-limit-options.js';
 import { detectRuntime, environment } from '../runtime/detect.js';
