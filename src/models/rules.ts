@@ -16,9 +16,9 @@ export function valueRule(p: ParamSpec): string {
     case 'boolean':
       return 'true or false';
     case 'image':
-      return 'an image: an http(s) URL or bytes (Uint8Array, ArrayBuffer, Blob)';
+      return 'an http(s) URL or image bytes (Uint8Array, ArrayBuffer, Blob)';
     case 'image[]':
-      return 'a list of images, each an http(s) URL or bytes (Uint8Array, ArrayBuffer, Blob)';
+      return 'a list of images, each an http(s) URL or image bytes (Uint8Array, ArrayBuffer, Blob)';
     case 'number | string':
       return 'a number or a string';
     case 'string':

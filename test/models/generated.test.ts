@@ -11,7 +11,9 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 describe('generated model types', () => {
   it('src/models/generated/ is what the registry generates (else run: npx tsx scripts/gen-model-types.ts)', () => {
     const files = generatedFiles();
-    const onDisk = readdirSync(join(ROOT, 'src/models/generated')).map((f) => join('src/models/generated', f));
+    const onDisk = readdirSync(join(ROOT, 'src/models/generated')).map((f) =>
+      join('src/models/generated', f),
+    );
     expect(onDisk.sort()).toEqual([...files.keys()].sort());
     for (const [path, text] of files) expect(readFileSync(join(ROOT, path), 'utf8'), path).toBe(text);
   });

@@ -203,18 +203,19 @@ describe('image parameters', () => {
     ['a plain object', { url: URL_A }],
   ])('refuse %s, naming the field', async (_, image) => {
     expect(await issues('flux-kontext-pro', { prompt: 'x', input_image: image })).toEqual({
-      input_image: 'must be an image: an http(s) URL or bytes (Uint8Array, ArrayBuffer, Blob)',
+      input_image: 'must be an http(s) URL or image bytes (Uint8Array, ArrayBuffer, Blob)',
     });
   });
 
   it('a list checks each image and names the bad ones by position', async () => {
     const found = await issues('flux-2-klein-4b', { prompt: 'x', image_urls: [URL_A, 7, JPEG, 'nope'] });
     expect(found).toEqual({
-      'image_urls.1': 'must be an image: an http(s) URL or bytes (Uint8Array, ArrayBuffer, Blob)',
-      'image_urls.3': 'must be an image: an http(s) URL or bytes (Uint8Array, ArrayBuffer, Blob)',
+      'image_urls.1': 'must be an http(s) URL or image bytes (Uint8Array, ArrayBuffer, Blob)',
+      'image_urls.3': 'must be an http(s) URL or image bytes (Uint8Array, ArrayBuffer, Blob)',
     });
     expect(await issues('flux-2-klein-4b', { prompt: 'x', image_urls: URL_A })).toEqual({
-      image_urls: 'must be a list of images, each an http(s) URL or bytes (Uint8Array, ArrayBuffer, Blob)',
+      image_urls:
+        'must be a list of images, each an http(s) URL or image bytes (Uint8Array, ArrayBuffer, Blob)',
     });
   });
 
