@@ -12,7 +12,7 @@ import type { ModelPatternSpec, ModelSpec } from './types.js';
  * The model registry: every Flux model the SDK types and checks, by slug, as Segmind's pages
  * state them (FLUX-MODELS.md holds the evidence). Read-only data: validation, the parameter
  * types, the CLI's flags and `segmind models` all come from it. Users' own LoRA endpoints
- * (`<uuid>-<name>`) are matched by pattern instead (see {@link modelSpec}).
+ * (`<uuid>-<name>`) are matched by a pattern entry instead, checked at run time.
  * @example
  * import { MODELS } from 'segmind';
  * MODELS['flux-schnell'].params.steps.max;      // 8
