@@ -67,6 +67,7 @@ describe('the registry', () => {
         'flux-kontext-dev',
         'flux-kontext-max',
         'flux-kontext-pro',
+        'flux-krea-dev',
         'flux-pro',
         'flux-pulid',
         'flux-redux-dev',

@@ -9,6 +9,7 @@ import type {
   Flux11ProUltraParams,
   FluxDevFinetunedParams,
   FluxDevParams,
+  FluxKreaDevParams,
   FluxProParams,
   FluxSchnellParams,
 } from './text-to-image.js';
@@ -22,6 +23,7 @@ export type {
   Flux11ProUltraParams,
   FluxDevFinetunedParams,
   FluxDevParams,
+  FluxKreaDevParams,
   FluxProParams,
   FluxSchnellParams,
 } from './text-to-image.js';
@@ -98,6 +100,10 @@ export interface ModelParams {
    * See {@link Flux11ProUltraParams}.
    */
   'flux-1.1-pro-ultra': Flux11ProUltraParams;
+  /**
+   * See {@link FluxKreaDevParams}.
+   */
+  'flux-krea-dev': FluxKreaDevParams;
   /**
    * See {@link FluxDevFinetunedParams}.
    */

@@ -390,6 +390,89 @@ export interface Flux11ProUltraParams {
 }
 
 /**
+ * Parameters of `flux-krea-dev` (Flux Krea Dev). Flux Dev tuned with Krea for natural, less "AI-looking" images.
+ *
+ * Endpoints: v1 and v2. The page shows the v2 banner; v1 appears only in its code sample. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
+ * Evidence: Only the page's code sample was captured; prompt_strength implies an image input whose name is not shown.
+ * @example
+ * const params: FluxKreaDevParams = { prompt: 'a lighthouse at dusk' };
+ */
+export interface FluxKreaDevParams {
+  /**
+   * What to draw.
+   * Seen only in the page's code sample: typed from that value, nothing else is checked.
+   */
+  prompt?: string | undefined;
+  /**
+   * Random seed.
+   * A number.
+   * Seen only in the page's code sample (`42`): typed from that value, nothing else is checked.
+   */
+  seed?: number | undefined;
+  /**
+   * Faster generation at a small cost in quality.
+   * Seen only in the page's code sample (`true`): typed from that value, nothing else is checked.
+   */
+  go_fast?: boolean | undefined;
+  /**
+   * How closely the image follows the prompt.
+   * A number.
+   * Seen only in the page's code sample (`3`): typed from that value, nothing else is checked.
+   */
+  guidance?: number | undefined;
+  /**
+   * Approximate size of the output in megapixels.
+   * A number or a string.
+   * Seen only in the page's code sample (`1`): typed from that value, nothing else is checked.
+   * Note: Pages disagree on its type (a string on flux-fill-dev and in examples, a number on Redux): both are sent.
+   */
+  megapixels?: number | string | undefined;
+  /**
+   * Number of images.
+   * A number.
+   * Seen only in the page's code sample (`2`): typed from that value, nothing else is checked.
+   */
+  num_outputs?: number | undefined;
+  /**
+   * Aspect ratio of the image.
+   * Seen only in the page's code sample (`16:9`): typed from that value, nothing else is checked.
+   */
+  aspect_ratio?: string | undefined;
+  /**
+   * Format of the output image.
+   * Seen only in the page's code sample (`jpg`): typed from that value, nothing else is checked.
+   */
+  output_format?: string | undefined;
+  /**
+   * Quality of a lossy output image.
+   * A number.
+   * Seen only in the page's code sample (`90`): typed from that value, nothing else is checked.
+   */
+  output_quality?: number | undefined;
+  /**
+   * How much the prompt changes an input image.
+   * A number.
+   * Seen only in the page's code sample (`0.7`): typed from that value, nothing else is checked.
+   */
+  prompt_strength?: number | undefined;
+  /**
+   * Inference steps.
+   * A number.
+   * Seen only in the page's code sample (`40`): typed from that value, nothing else is checked.
+   */
+  num_inference_steps?: number | undefined;
+  /**
+   * Turn the safety checker off.
+   * Seen only in the page's code sample (`false`): typed from that value, nothing else is checked.
+   */
+  disable_safety_checker?: boolean | undefined;
+  /**
+   * Other parameters are sent as given (the page is known only in part); a near miss of a known name is refused at run time.
+   */
+  [key: string]: unknown;
+}
+
+/**
  * Parameters of `flux-dev-finetuned` (Flux Dev Finetuned). Flux Dev with a LoRA you trained on Segmind (by finetune_id).
  *
  * Endpoints: v2 only. Only a v2 capture was seen. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.

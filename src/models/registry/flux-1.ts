@@ -1,5 +1,5 @@
 import type { ModelSpec } from './types.js';
-import { ASPECT_RATIOS, FINETUNE_ASPECT_RATIOS } from './values.js';
+import { ASPECT_RATIOS, FINETUNE_ASPECT_RATIOS, MEGAPIXELS_CAVEAT } from './values.js';
 
 // FLUX.1 text-to-image models beyond Schnell. Evidence: their segmind.com API pages (FLUX-MODELS.md);
 // several show only a code sample, whose keys are typed from their values and checked no further.
@@ -200,6 +200,77 @@ export const FLUX_1_MODELS: readonly ModelSpec[] = [
         seenIn: 'example',
         example: 2,
         description: 'Moderation level: lower is stricter.',
+      },
+    },
+  },
+  {
+    slug: 'flux-krea-dev',
+    title: 'Flux Krea Dev',
+    description: 'Flux Dev tuned with Krea for natural, less "AI-looking" images.',
+    group: 'text-to-image',
+    endpoints: ['v1', 'v2'],
+    endpointsNote: 'The page shows the v2 banner; v1 appears only in its code sample.',
+    strict: false,
+    coverage:
+      "Only the page's code sample was captured; prompt_strength implies an image input whose name is not shown.",
+    params: {
+      prompt: { type: 'string', seenIn: 'example', description: 'What to draw.' },
+      seed: { type: 'number', seenIn: 'example', example: 42, description: 'Random seed.' },
+      go_fast: {
+        type: 'boolean',
+        seenIn: 'example',
+        example: true,
+        description: 'Faster generation at a small cost in quality.',
+      },
+      guidance: {
+        type: 'number',
+        seenIn: 'example',
+        example: 3,
+        description: 'How closely the image follows the prompt.',
+      },
+      megapixels: {
+        type: 'number | string',
+        seenIn: 'example',
+        example: '1',
+        description: 'Approximate size of the output in megapixels.',
+        caveat: MEGAPIXELS_CAVEAT,
+      },
+      num_outputs: { type: 'number', seenIn: 'example', example: 2, description: 'Number of images.' },
+      aspect_ratio: {
+        type: 'string',
+        seenIn: 'example',
+        example: '16:9',
+        description: 'Aspect ratio of the image.',
+      },
+      output_format: {
+        type: 'string',
+        seenIn: 'example',
+        example: 'jpg',
+        description: 'Format of the output image.',
+      },
+      output_quality: {
+        type: 'number',
+        seenIn: 'example',
+        example: 90,
+        description: 'Quality of a lossy output image.',
+      },
+      prompt_strength: {
+        type: 'number',
+        seenIn: 'example',
+        example: 0.7,
+        description: 'How much the prompt changes an input image.',
+      },
+      num_inference_steps: {
+        type: 'number',
+        seenIn: 'example',
+        example: 40,
+        description: 'Inference steps.',
+      },
+      disable_safety_checker: {
+        type: 'boolean',
+        seenIn: 'example',
+        example: false,
+        description: 'Turn the safety checker off.',
       },
     },
   },

@@ -1,0 +1,33 @@
+// Models added as registry entries and nothing else: each gets the table-driven tests of
+// registry.test.ts by itself; here, what is particular to each.
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/index.js';
+import { validateParams } from '../../src/models/request-body.js';
+
+async function issues(model: string, params: Record<string, unknown>): Promise<Record<string, string>> {
+  const err = await validateParams(model, params, true).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (err === undefined) return {};
+  expect(err).toBeInstanceOf(ValidationError);
+  return Object.fromEntries((err as ValidationError).issues.map((i) => [i.path, i.message]));
+}
+
+describe('flux-krea-dev (known from its code sample only)', () => {
+  it('types the sample’s keys loosely and refuses a near miss of one', async () => {
+    expect(
+      await issues('flux-krea-dev', { prompt: 'x', prompt_strength: 0.7, megapixels: 1, guidance: 3.5 }),
+    ).toEqual({});
+    expect(await issues('flux-krea-dev', { prompt: 'x', go_fats: true })).toEqual({
+      go_fats: 'unknown parameter; did you mean go_fast?',
+    });
+    expect(await issues('flux-krea-dev', { prompt: 'x', go_fast: 'yes' })).toEqual({
+      go_fast: 'must be true or false',
+    });
+  });
+
+  it('sends an image field the page does not name (prompt_strength implies one)', async () => {
+    expect(await issues('flux-krea-dev', { prompt: 'x', image: 'https://example.com/a.png' })).toEqual({});
+  });
+});
