@@ -31,3 +31,23 @@ describe('flux-krea-dev (known from its code sample only)', () => {
     expect(await issues('flux-krea-dev', { prompt: 'x', image: 'https://example.com/a.png' })).toEqual({});
   });
 });
+
+describe('flux-2-klein-9b (known from its code sample only)', () => {
+  it('takes several reference images in order, URLs and bytes mixed', async () => {
+    const image_urls = ['https://example.com/a.png', new Uint8Array([0x89, 0x50, 0x4e, 0x47])];
+    expect(await issues('flux-2-klein-9b', { prompt: 'x', image_urls })).toEqual({});
+    expect(
+      await issues('flux-2-klein-9b', { prompt: 'x', image_urls: ['https://example.com/a.png', 3] }),
+    ).toEqual({
+      'image_urls.1': 'must be an http(s) URL or image bytes (Uint8Array, ArrayBuffer, Blob)',
+    });
+  });
+
+  it('does not borrow Klein 4B’s ranges', async () => {
+    expect(await issues('flux-2-klein-9b', { prompt: 'x', cfg: 50, quality: 5 })).toEqual({});
+    expect(await issues('flux-2-klein-4b', { prompt: 'x', cfg: 50, quality: 5 })).toEqual({
+      cfg: 'must be a number from 1 to 20',
+      quality: 'must be an integer from 10 to 100',
+    });
+  });
+});

@@ -4,6 +4,7 @@ import type {
   FastFluxSchnellParams,
   Flux2FlexParams,
   Flux2Klein4bParams,
+  Flux2Klein9bParams,
   Flux2ProParams,
   Flux11ProParams,
   Flux11ProUltraParams,
@@ -18,6 +19,7 @@ export type {
   FastFluxSchnellParams,
   Flux2FlexParams,
   Flux2Klein4bParams,
+  Flux2Klein9bParams,
   Flux2ProParams,
   Flux11ProParams,
   Flux11ProUltraParams,
@@ -120,6 +122,10 @@ export interface ModelParams {
    * See {@link Flux2Klein4bParams}.
    */
   'flux-2-klein-4b': Flux2Klein4bParams;
+  /**
+   * See {@link Flux2Klein9bParams}.
+   */
+  'flux-2-klein-9b': Flux2Klein9bParams;
   /**
    * See {@link FluxKontextProParams}.
    */

@@ -760,3 +760,78 @@ export interface Flux2Klein4bParams {
    */
   [key: string]: unknown;
 }
+
+/**
+ * Parameters of `flux-2-klein-9b` (Flux-2 Klein-9b). FLUX.2 Klein 9B: like Klein 4B with more detail; edits from several reference images.
+ *
+ * Endpoints: v2 only. Only a v2 capture was seen. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
+ * Evidence: Only the page's code sample was captured (the same 11 keys as Klein 4B, whose ranges are not assumed here).
+ * @example
+ * const params: Flux2Klein9bParams = { prompt: 'a lighthouse at dusk', image_urls: ['https://example.com/photo.jpg'] };
+ */
+export interface Flux2Klein9bParams {
+  /**
+   * What to draw, or how to change the references.
+   * Seen only in the page's code sample: typed from that value, nothing else is checked.
+   */
+  prompt?: string | undefined;
+  /**
+   * Aspect ratio of the image.
+   * Seen only in the page's code sample: typed from that value, nothing else is checked.
+   */
+  aspect_ratio?: string | undefined;
+  /**
+   * Classifier-free guidance scale.
+   * A number.
+   * Seen only in the page's code sample: typed from that value, nothing else is checked.
+   */
+  cfg?: number | undefined;
+  /**
+   * Faster generation at a small cost in quality.
+   * Seen only in the page's code sample: typed from that value, nothing else is checked.
+   */
+  go_fast?: boolean | undefined;
+  /**
+   * Format of the output image.
+   * Seen only in the page's code sample: typed from that value, nothing else is checked.
+   */
+  image_format?: string | undefined;
+  /**
+   * Reference images (the example sends two).
+   * A list of images, in order: each an `http(s)` URL (sent as is) or bytes (`Uint8Array`, `ArrayBuffer`, `Blob`, `fileFrom(path)`), uploaded to Segmind storage first.
+   * Seen only in the page's code sample: typed from that value, nothing else is checked.
+   */
+  image_urls?: ImageInput[] | undefined;
+  /**
+   * What to keep out of the image.
+   * Seen only in the page's code sample: typed from that value, nothing else is checked.
+   */
+  negative_prompt?: string | undefined;
+  /**
+   * Quality of a lossy output image.
+   * A number.
+   * Seen only in the page's code sample: typed from that value, nothing else is checked.
+   */
+  quality?: number | undefined;
+  /**
+   * Sampler.
+   * Seen only in the page's code sample: typed from that value, nothing else is checked.
+   */
+  sampler?: string | undefined;
+  /**
+   * Random seed.
+   * A number.
+   * Seen only in the page's code sample: typed from that value, nothing else is checked.
+   */
+  seed?: number | undefined;
+  /**
+   * Inference steps.
+   * A number.
+   * Seen only in the page's code sample: typed from that value, nothing else is checked.
+   */
+  steps?: number | undefined;
+  /**
+   * Other parameters are sent as given (the page is known only in part); a near miss of a known name is refused at run time.
+   */
+  [key: string]: unknown;
+}

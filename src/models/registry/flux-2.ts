@@ -156,4 +156,40 @@ export const FLUX_2_MODELS: readonly ModelSpec[] = [
       steps: { type: 'integer', example: 20, description: 'Inference steps.' },
     },
   },
+  {
+    slug: 'flux-2-klein-9b',
+    title: 'Flux-2 Klein-9b',
+    description: 'FLUX.2 Klein 9B: like Klein 4B with more detail; edits from several reference images.',
+    group: 'text-to-image',
+    endpoints: ['v2'],
+    endpointsNote: 'Only a v2 capture was seen.',
+    strict: false,
+    coverage:
+      "Only the page's code sample was captured (the same 11 keys as Klein 4B, whose ranges are not assumed here).",
+    params: {
+      prompt: {
+        type: 'string',
+        seenIn: 'example',
+        description: 'What to draw, or how to change the references.',
+      },
+      aspect_ratio: { type: 'string', seenIn: 'example', description: 'Aspect ratio of the image.' },
+      cfg: { type: 'number', seenIn: 'example', description: 'Classifier-free guidance scale.' },
+      go_fast: {
+        type: 'boolean',
+        seenIn: 'example',
+        description: 'Faster generation at a small cost in quality.',
+      },
+      image_format: { type: 'string', seenIn: 'example', description: 'Format of the output image.' },
+      image_urls: {
+        type: 'image[]',
+        seenIn: 'example',
+        description: 'Reference images (the example sends two).',
+      },
+      negative_prompt: { type: 'string', seenIn: 'example', description: 'What to keep out of the image.' },
+      quality: { type: 'number', seenIn: 'example', description: 'Quality of a lossy output image.' },
+      sampler: { type: 'string', seenIn: 'example', description: 'Sampler.' },
+      seed: { type: 'number', seenIn: 'example', description: 'Random seed.' },
+      steps: { type: 'number', seenIn: 'example', description: 'Inference steps.' },
+    },
+  },
 ];
