@@ -51,3 +51,20 @@ describe('flux-2-klein-9b (known from its code sample only)', () => {
     });
   });
 });
+
+describe('flux-2-max (a documented subset: its prompt)', () => {
+  it('sends what flux-2-pro takes without enforcing it, and catches a misspelt prompt', async () => {
+    expect(
+      await issues('flux-2-max', {
+        prompt: 'x',
+        image_urls: ['https://example.com/a.png'],
+        seed: 1,
+        width: 1024,
+      }),
+    ).toEqual({});
+    expect(await issues('flux-2-max', { promtp: 'x' })).toEqual({
+      promtp: 'unknown parameter; did you mean prompt?',
+    });
+    expect(await issues('flux-2-max', { prompt: 7 })).toEqual({ prompt: 'must be a string' });
+  });
+});

@@ -55,6 +55,7 @@ describe('the registry', () => {
         'flux-2-flex',
         'flux-2-klein-4b',
         'flux-2-klein-9b',
+        'flux-2-max',
         'flux-2-pro',
         'flux-controlnet',
         'flux-depth-dev',

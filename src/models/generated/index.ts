@@ -5,6 +5,7 @@ import type {
   Flux2FlexParams,
   Flux2Klein4bParams,
   Flux2Klein9bParams,
+  Flux2MaxParams,
   Flux2ProParams,
   Flux11ProParams,
   Flux11ProUltraParams,
@@ -20,6 +21,7 @@ export type {
   Flux2FlexParams,
   Flux2Klein4bParams,
   Flux2Klein9bParams,
+  Flux2MaxParams,
   Flux2ProParams,
   Flux11ProParams,
   Flux11ProUltraParams,
@@ -118,6 +120,10 @@ export interface ModelParams {
    * See {@link Flux2FlexParams}.
    */
   'flux-2-flex': Flux2FlexParams;
+  /**
+   * See {@link Flux2MaxParams}.
+   */
+  'flux-2-max': Flux2MaxParams;
   /**
    * See {@link Flux2Klein4bParams}.
    */

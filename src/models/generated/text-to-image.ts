@@ -673,6 +673,26 @@ export interface Flux2FlexParams {
 }
 
 /**
+ * Parameters of `flux-2-max` (Flux 2 Max). FLUX.2 Max: the largest FLUX.2, for the most demanding prompts.
+ *
+ * Endpoints: v2 only. Only a v2 capture was seen. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
+ * Evidence: The capture shows only a long prompt in the page's code sample: prompt is the one documented key (it likely mirrors flux-2-pro, unverified).
+ * @example
+ * const params: Flux2MaxParams = { prompt: 'a lighthouse at dusk' };
+ */
+export interface Flux2MaxParams {
+  /**
+   * What to draw (structured prompts work).
+   * Seen only in the page's code sample: typed from that value, nothing else is checked.
+   */
+  prompt?: string | undefined;
+  /**
+   * Other parameters are sent as given (the page is known only in part); a near miss of a known name is refused at run time.
+   */
+  [key: string]: unknown;
+}
+
+/**
  * Parameters of `flux-2-klein-4b` (Flux-2 Klein-4b). FLUX.2 Klein 4B: small and fast; text-to-image, or editing with reference images.
  *
  * Endpoints: v1 only. Both captures show v1 only. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.

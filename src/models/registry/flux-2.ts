@@ -95,6 +95,20 @@ export const FLUX_2_MODELS: readonly ModelSpec[] = [
     },
   },
   {
+    slug: 'flux-2-max',
+    title: 'Flux 2 Max',
+    description: 'FLUX.2 Max: the largest FLUX.2, for the most demanding prompts.',
+    group: 'text-to-image',
+    endpoints: ['v2'],
+    endpointsNote: 'Only a v2 capture was seen.',
+    strict: false,
+    coverage:
+      "The capture shows only a long prompt in the page's code sample: prompt is the one documented key (it likely mirrors flux-2-pro, unverified).",
+    params: {
+      prompt: { type: 'string', seenIn: 'example', description: 'What to draw (structured prompts work).' },
+    },
+  },
+  {
     slug: 'flux-2-klein-4b',
     title: 'Flux-2 Klein-4b',
     description: 'FLUX.2 Klein 4B: small and fast; text-to-image, or editing with reference images.',
