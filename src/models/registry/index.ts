@@ -7,6 +7,7 @@ import { KONTEXT_MODELS } from './kontext.js';
 import { USER_LORA_MODEL } from './lora.js';
 import { SCHNELL_MODELS } from './schnell.js';
 import type { ModelPatternSpec, ModelSpec } from './types.js';
+import { UPSCALING_MODELS } from './upscaling.js';
 
 /**
  * The model registry: every Flux model the SDK types and checks, by slug, as Segmind's pages
@@ -25,6 +26,7 @@ export const MODELS: { readonly [M in KnownModel]: ModelSpec } = /* @__PURE__ */
   ...KONTEXT_MODELS,
   ...FILL_AND_IMG2IMG_MODELS,
   ...CONDITIONING_MODELS,
+  ...UPSCALING_MODELS,
 ]);
 
 /** @internal Families of slugs matched by pattern (users' LoRA endpoints). */
