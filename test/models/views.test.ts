@@ -75,7 +75,11 @@ describe('CLI flags from the registry', () => {
 describe('segmind models', () => {
   it('lists every registry model once, grouped by what it is for', () => {
     const listing = modelListing();
-    expect(listing.map((g) => g.group)).toEqual(['text-to-image', 'editing', 'conditioning']);
+    // The groups in their fixed order, those with models only.
+    const groups = ['text-to-image', 'editing', 'conditioning', 'upscaling'].filter((g) =>
+      Object.values(MODELS).some((m) => m.group === g),
+    );
+    expect(listing.map((g) => g.group)).toEqual(groups);
     const slugs = listing.flatMap((g) => g.models.map((m) => m.slug));
     expect(slugs.sort()).toEqual([...MODEL_SLUGS, '<uuid>-<name>'].sort());
     for (const { group, models } of listing)
