@@ -68,3 +68,17 @@ describe('flux-2-max (a documented subset: its prompt)', () => {
     expect(await issues('flux-2-max', { prompt: 7 })).toEqual({ prompt: 'must be a string' });
   });
 });
+
+describe('clarityai-flux-upscaler (the first upscaling entry)', () => {
+  it('enforces the stated creativity range; the image, shown optional, is not required', async () => {
+    expect(
+      await issues('clarityai-flux-upscaler', { image: 'https://example.com/a.png', creativity: -10 }),
+    ).toEqual({});
+    expect(await issues('clarityai-flux-upscaler', { scale_factor: 4 })).toEqual({});
+    expect(
+      await issues('clarityai-flux-upscaler', { image: 'https://example.com/a.png', creativity: 3.5 }),
+    ).toEqual({
+      creativity: 'must be an integer from -10 to 10',
+    });
+  });
+});

@@ -49,6 +49,7 @@ describe('the registry', () => {
   it('types every slug with captured parameters, and no slug without', () => {
     expect([...MODEL_SLUGS].sort()).toEqual(
       [
+        'clarityai-flux-upscaler',
         'fast-flux-schnell',
         'flux-1.1-pro',
         'flux-1.1-pro-ultra',

@@ -74,6 +74,10 @@ export type {
   FluxReduxSchnellParams,
 } from './conditioning.js';
 
+import type { ClarityaiFluxUpscalerParams } from './upscaling.js';
+
+export type { ClarityaiFluxUpscalerParams } from './upscaling.js';
+
 /**
  * The models the SDK types and validates (the registry, `MODELS`), each with its parameter type.
  * @example
@@ -192,6 +196,10 @@ export interface ModelParams {
    * See {@link FluxPulidParams}.
    */
   'flux-pulid': FluxPulidParams;
+  /**
+   * See {@link ClarityaiFluxUpscalerParams}.
+   */
+  'clarityai-flux-upscaler': ClarityaiFluxUpscalerParams;
 }
 
 /**
