@@ -111,7 +111,6 @@ function interfaceSource(spec: ModelSpec): string {
     `Parameters of ${code(spec.slug)} (${spec.title}). ${spec.description}`,
     '',
     `Endpoints: ${endpointsText(spec)}.${spec.endpointsNote ? ` ${spec.endpointsNote}` : ''} ${strictnessText(spec)}`,
-    `Evidence: ${sentence(spec.coverage)}`,
     '@example',
     `const params: ${name} = ${source(sampleParams(spec))};`,
   ];
@@ -140,7 +139,10 @@ function schemaShapeSource(slug: (typeof EXPORTED_SCHEMAS)[number]): string {
   const name = interfaceName(slug).replace(/Params$/, '');
   const fields = Object.entries(spec.params).map(([param, p]) => {
     const schema = `ParamSchema<${tsType(p)}>`;
-    const doc = comment([`The schema of ${code(param)}: ${p.description.charAt(0).toLowerCase()}${p.description.slice(1)}`], '  ');
+    const doc = comment(
+      [`The schema of ${code(param)}: ${p.description.charAt(0).toLowerCase()}${p.description.slice(1)}`],
+      '  ',
+    );
     return `${doc}\n  ${param}: ${p.required ? schema : `ZodMiniOptional<${schema}>`};`;
   });
   return [

@@ -5,7 +5,6 @@ import type { ImageInput } from '../../uploads/image-input.js';
  * Parameters of `flux-redux-dev` (Flux Redux Dev). Variations of an image: the image replaces the prompt.
  *
  * Endpoints: v1 and v2. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Partial table plus the page's code sample.
  * @example
  * const params: FluxReduxDevParams = { redux_image: 'https://example.com/photo.jpg' };
  */
@@ -91,7 +90,6 @@ export interface FluxReduxDevParams {
  * Parameters of `flux-redux-schnell` (Flux Redux Schnell). Fast variations of an image (1–4 steps).
  *
  * Endpoints: v1 only. Only a v1 capture was seen. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Partial table plus the page's code sample.
  * @example
  * const params: FluxReduxSchnellParams = { redux_image: 'https://example.com/photo.jpg' };
  */
@@ -171,7 +169,6 @@ export interface FluxReduxSchnellParams {
  * Parameters of `flux-depth-pro` (Flux Depth Pro). Text-to-image that keeps a control image's depth (structure) map.
  *
  * Endpoints: v1 and v2. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Partial table (steps' range from an older layout) plus the page's code sample.
  * @example
  * const params: FluxDepthProParams = { control_image: 'https://example.com/photo.jpg', prompt: 'a lighthouse at dusk' };
  */
@@ -229,7 +226,6 @@ export interface FluxDepthProParams {
  * Parameters of `flux-depth-dev` (Flux Depth Dev). Open-weights depth control: keeps a control image's structure.
  *
  * Endpoints: v1 and v2. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Two table rows (control_image, prompt) plus the page's code sample.
  * @example
  * const params: FluxDepthDevParams = { control_image: 'https://example.com/photo.jpg', prompt: 'a lighthouse at dusk' };
  */
@@ -300,7 +296,6 @@ export interface FluxDepthDevParams {
  * Parameters of `flux-controlnet` (Flux Controlnets). Text-to-image guided by a control image (pose and other ControlNet types).
  *
  * Endpoints: v1 and v2. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Three table rows (image, prompt, sampler) plus the page's code sample.
  * @example
  * const params: FluxControlnetParams = { image: 'https://example.com/photo.jpg', prompt: 'a lighthouse at dusk', sampler: 'euler' };
  */
@@ -408,7 +403,6 @@ export interface FluxControlnetParams {
  * Parameters of `flux-ipadapter` (Flux Ipadapter). Text-to-image that takes the style and content of a reference image.
  *
  * Endpoints: v1 and v2. The page shows the v2 banner; v1 appears only in its code sample. It runs ~76 s: prefer v2. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Only the page's code sample was captured: keys known, types read from its values, no ranges.
  * @example
  * const params: FluxIpadapterParams = { image: 'https://example.com/photo.jpg', prompt: 'a lighthouse at dusk' };
  */
@@ -492,7 +486,6 @@ export interface FluxIpadapterParams {
  * Parameters of `flux-pulid` (Flux Pulid). Portraits that keep a face's identity from a reference photo.
  *
  * Endpoints: v1 and v2. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Partial table (width's range from an older layout) plus the page's code sample.
  * @example
  * const params: FluxPulidParams = { main_face_image: 'https://example.com/photo.jpg', prompt: 'a lighthouse at dusk' };
  */

@@ -5,7 +5,6 @@ import type { ImageInput } from '../../uploads/image-input.js';
  * Parameters of `flux-kontext-pro` (Flux Kontext Pro). Edits an image from a text instruction, or draws one from text alone.
  *
  * Endpoints: v1 and v2. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Full table of six rows; the aspect ratio list is cut off (10 of 14).
  * @example
  * const params: FluxKontextProParams = { prompt: 'a lighthouse at dusk', input_image: 'https://example.com/photo.jpg' };
  */
@@ -65,7 +64,6 @@ export interface FluxKontextProParams {
  * Parameters of `flux-kontext-max` (Flux Kontext Max). Kontext with the strongest prompt following and typography: edit or draw from text.
  *
  * Endpoints: v1 and v2. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Same six rows as Kontext Pro; the aspect ratio list is cut off (10 of 14).
  * @example
  * const params: FluxKontextMaxParams = { prompt: 'a lighthouse at dusk', input_image: 'https://example.com/photo.jpg' };
  */
@@ -126,7 +124,6 @@ export interface FluxKontextMaxParams {
  * Parameters of `flux-kontext-dev` (FLUX.1 Kontext [dev]). Open-weights Kontext: edits an image from a text instruction.
  *
  * Endpoints: v1 and v2. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Partial table; ranges from an older preview of the page; enum lists not captured.
  * @example
  * const params: FluxKontextDevParams = { input_image: 'https://example.com/photo.jpg', prompt: 'a lighthouse at dusk' };
  */
@@ -193,7 +190,6 @@ export interface FluxKontextDevParams {
  * Parameters of `multi-image-kontext-pro` (Multi Image Kontext Pro). Combines two images from a text instruction (Kontext Pro).
  *
  * Endpoints: v1 and v2. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Near-full table; the aspect ratio list is cut off (10 of 14), safety_tolerance's text too.
  * @example
  * const params: MultiImageKontextProParams = { input_image_1: 'https://example.com/photo.jpg', input_image_2: 'https://example.com/photo.jpg', prompt: 'a lighthouse at dusk' };
  */
@@ -253,7 +249,6 @@ export interface MultiImageKontextProParams {
  * Parameters of `multi-image-kontext-max` (Multi Image Kontext Max). Combines two images from a text instruction (Kontext Max).
  *
  * Endpoints: v1 and v2. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Near-full table; the aspect ratio list is cut off (10 of 14), safety_tolerance's text too.
  * @example
  * const params: MultiImageKontextMaxParams = { input_image_1: 'https://example.com/photo.jpg', input_image_2: 'https://example.com/photo.jpg', prompt: 'a lighthouse at dusk' };
  */
@@ -319,7 +314,6 @@ export interface MultiImageKontextMaxParams {
  * Parameters of `flux-fill-pro` (Flux Fill Pro). Inpainting: repaints the masked part of an image from a prompt.
  *
  * Endpoints: v1 only. Only a v1 capture was seen. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Partial table (guidance's range cut off) plus the page's code sample.
  * @example
  * const params: FluxFillProParams = { image: 'https://example.com/photo.jpg', mask: 'https://example.com/photo.jpg', prompt: 'a lighthouse at dusk' };
  */
@@ -383,7 +377,6 @@ export interface FluxFillProParams {
  * Parameters of `flux-fill-dev` (Flux Fill Dev). Open-weights inpainting: repaints the masked part of an image.
  *
  * Endpoints: v1 only. Only a v1 capture was seen. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Partial table plus the page's code sample.
  * @example
  * const params: FluxFillDevParams = { image: 'https://example.com/photo.jpg', mask: 'https://example.com/photo.jpg', prompt: 'a lighthouse at dusk' };
  */
@@ -459,7 +452,6 @@ export interface FluxFillDevParams {
  * Parameters of `flux-img2img` (Flux.1 Image To Image). Image-to-image: redraws an image in the style a prompt describes.
  *
  * Endpoints: v1 and v2. Complete parameter table: a key not listed is refused, with a suggestion.
- * Evidence: The catalogue's only complete table: every row with type, rule and default.
  * @example
  * const params: FluxImg2imgParams = { denoise: 0.75, image: 'https://example.com/photo.jpg', prompt: 'a lighthouse at dusk', sampler_name: 'euler', scheduler: 'simple', steps: 20 };
  */

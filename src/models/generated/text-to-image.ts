@@ -5,7 +5,6 @@ import type { ImageInput } from '../../uploads/image-input.js';
  * Parameters of `flux-schnell` (Flux.1 Schnell). Fast text-to-image in 1–8 steps, with exact width and height, samplers and schedulers.
  *
  * Endpoints: v1 and v2. Complete parameter table: a key not listed is refused, with a suggestion.
- * Evidence: The page's parameter table is complete (width's text is cut off; base64 kept from the SDK's earlier reading).
  * @example
  * const params: FluxSchnellParams = { prompt: 'a lighthouse at dusk' };
  */
@@ -105,7 +104,6 @@ export interface FluxSchnellParams {
  * Parameters of `fast-flux-schnell` (Fast Flux.1 Schnell). Flux Schnell, faster: the size is picked by aspect ratio.
  *
  * Endpoints: v1 and v2. Complete parameter table: a key not listed is refused, with a suggestion.
- * Evidence: The page's parameter table is complete (the steps row's range is cut off).
  * @example
  * const params: FastFluxSchnellParams = { prompt: 'a lighthouse at dusk' };
  */
@@ -144,7 +142,6 @@ export interface FastFluxSchnellParams {
  * Parameters of `flux-dev` (Flux.1 Dev). Text-to-image with guidance, output format and quality controls.
  *
  * Endpoints: v1 and v2. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Partial table: samples, steps and seed rows are cut off; prompt_strength implies an image input that no capture shows.
  * @example
  * const params: FluxDevParams = { prompt: 'a lighthouse at dusk' };
  */
@@ -212,7 +209,6 @@ export interface FluxDevParams {
  * Parameters of `flux-pro` (Flux .1 Pro). Black Forest Labs' Pro text-to-image model.
  *
  * Endpoints: v1 and v2. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Only the page's code sample was captured: keys known, types read from its values, no ranges.
  * @example
  * const params: FluxProParams = { prompt: 'a lighthouse at dusk' };
  */
@@ -278,7 +274,6 @@ export interface FluxProParams {
  * Parameters of `flux-1.1-pro` (flux-pro-1.1). FLUX1.1 Pro text-to-image: faster than Pro, with custom sizes and prompt upsampling.
  *
  * Endpoints: v1 and v2. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: The page's code sample plus an older preview's attributes (seed, width, height).
  * @example
  * const params: Flux11ProParams = { prompt: 'a lighthouse at dusk' };
  */
@@ -346,7 +341,6 @@ export interface Flux11ProParams {
  * Parameters of `flux-1.1-pro-ultra` (Flux-1.1 Pro Ultra). FLUX1.1 Pro Ultra: high-resolution text-to-image, with a raw (less processed) mode.
  *
  * Endpoints: v1 and v2. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Only the page's code sample was captured, and it is cut off: further keys may exist.
  * @example
  * const params: Flux11ProUltraParams = { prompt: 'a lighthouse at dusk' };
  */
@@ -393,7 +387,6 @@ export interface Flux11ProUltraParams {
  * Parameters of `flux-krea-dev` (Flux Krea Dev). Flux Dev tuned with Krea for natural, less "AI-looking" images.
  *
  * Endpoints: v1 and v2. The page shows the v2 banner; v1 appears only in its code sample. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Only the page's code sample was captured; prompt_strength implies an image input whose name is not shown.
  * @example
  * const params: FluxKreaDevParams = { prompt: 'a lighthouse at dusk' };
  */
@@ -476,7 +469,6 @@ export interface FluxKreaDevParams {
  * Parameters of `flux-dev-finetuned` (Flux Dev Finetuned). Flux Dev with a LoRA you trained on Segmind (by finetune_id).
  *
  * Endpoints: v2 only. Only a v2 capture was seen. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Two table rows (aspect_ratio, finetune_id) plus the page's code sample.
  * @example
  * const params: FluxDevFinetunedParams = { aspect_ratio: '1:1', finetune_id: 'your-finetune-id', prompt: 'TOK TOK' };
  */
@@ -551,7 +543,6 @@ export interface FluxDevFinetunedParams {
  * Parameters of `flux-2-pro` (Flux 2 Pro). FLUX.2 Pro: text-to-image, or editing guided by reference images.
  *
  * Endpoints: v1 and v2. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Two table rows (image_urls, prompt) plus the page's code sample.
  * @example
  * const params: Flux2ProParams = { image_urls: ['https://example.com/photo.jpg'], prompt: 'a lighthouse at dusk' };
  */
@@ -605,7 +596,6 @@ export interface Flux2ProParams {
  * Parameters of `flux-2-flex` (Flux 2 Flex). FLUX.2 Flex: like Pro, with control over steps and guidance.
  *
  * Endpoints: v1 and v2. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Two table rows (image_urls, prompt) plus the page's code sample.
  * @example
  * const params: Flux2FlexParams = { image_urls: ['https://example.com/photo.jpg'], prompt: 'a lighthouse at dusk' };
  */
@@ -676,7 +666,6 @@ export interface Flux2FlexParams {
  * Parameters of `flux-2-max` (Flux 2 Max). FLUX.2 Max: the largest FLUX.2, for the most demanding prompts.
  *
  * Endpoints: v2 only. Only a v2 capture was seen. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: The capture shows only a long prompt in the page's code sample: prompt is the one documented key (it likely mirrors flux-2-pro, unverified).
  * @example
  * const params: Flux2MaxParams = { prompt: 'a lighthouse at dusk' };
  */
@@ -696,7 +685,6 @@ export interface Flux2MaxParams {
  * Parameters of `flux-2-klein-4b` (Flux-2 Klein-4b). FLUX.2 Klein 4B: small and fast; text-to-image, or editing with reference images.
  *
  * Endpoints: v1 only. Both captures show v1 only. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Near-full table; the sampler list and the steps range are cut off.
  * @example
  * const params: Flux2Klein4bParams = { prompt: 'a lighthouse at dusk', image_urls: ['https://example.com/photo.jpg'] };
  */
@@ -785,7 +773,6 @@ export interface Flux2Klein4bParams {
  * Parameters of `flux-2-klein-9b` (Flux-2 Klein-9b). FLUX.2 Klein 9B: like Klein 4B with more detail; edits from several reference images.
  *
  * Endpoints: v2 only. Only a v2 capture was seen. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Only the page's code sample was captured (the same 11 keys as Klein 4B, whose ranges are not assumed here).
  * @example
  * const params: Flux2Klein9bParams = { prompt: 'a lighthouse at dusk', image_urls: ['https://example.com/photo.jpg'] };
  */

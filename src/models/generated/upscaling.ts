@@ -5,7 +5,6 @@ import type { ImageInput } from '../../uploads/image-input.js';
  * Parameters of `clarityai-flux-upscaler` (ClarityAI Flux Upscaler). Upscales an image, re-imagining detail as it goes (creativity sets how much).
  *
  * Endpoints: v2 only. Only a v2 capture was seen; it runs ~340 s, beyond v1's ~60 s: use v2. Known in part: other keys are sent as given, but a near miss of a known name (input_imge) is refused.
- * Evidence: Two table rows (creativity, image; the image row cut off) plus the page's code sample.
  * @example
  * const params: ClarityaiFluxUpscalerParams = { image: 'https://example.com/photo.jpg', prompt: 'a lighthouse at dusk' };
  */

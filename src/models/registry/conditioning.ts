@@ -7,6 +7,7 @@ import { MEGAPIXELS_CAVEAT, REDUX_ASPECT_RATIOS } from './values.js';
 const REDUX_ASPECT_RATIO_CAVEAT = 'The page counts 11 aspect ratios and shows 10.';
 
 export const CONDITIONING_MODELS: readonly ModelSpec[] = [
+  // Evidence: Partial table plus the page's code sample.
   {
     slug: 'flux-redux-dev',
     title: 'Flux Redux Dev',
@@ -14,7 +15,6 @@ export const CONDITIONING_MODELS: readonly ModelSpec[] = [
     group: 'conditioning',
     endpoints: ['v1', 'v2'],
     strict: false,
-    coverage: "Partial table plus the page's code sample.",
     params: {
       redux_image: { type: 'image', required: true, description: 'The image to make variations of.' },
       aspect_ratio: {
@@ -67,6 +67,7 @@ export const CONDITIONING_MODELS: readonly ModelSpec[] = [
       },
     },
   },
+  // Evidence: Partial table plus the page's code sample.
   {
     slug: 'flux-redux-schnell',
     title: 'Flux Redux Schnell',
@@ -75,7 +76,6 @@ export const CONDITIONING_MODELS: readonly ModelSpec[] = [
     endpoints: ['v1'],
     endpointsNote: 'Only a v1 capture was seen.',
     strict: false,
-    coverage: "Partial table plus the page's code sample.",
     params: {
       redux_image: { type: 'image', required: true, description: 'The image to make variations of.' },
       aspect_ratio: {
@@ -113,6 +113,7 @@ export const CONDITIONING_MODELS: readonly ModelSpec[] = [
       seed: { type: 'number', seenIn: 'example', example: 98566, description: 'Random seed.' },
     },
   },
+  // Evidence: Partial table (steps' range from an older layout) plus the page's code sample.
   {
     slug: 'flux-depth-pro',
     title: 'Flux Depth Pro',
@@ -120,7 +121,6 @@ export const CONDITIONING_MODELS: readonly ModelSpec[] = [
     group: 'conditioning',
     endpoints: ['v1', 'v2'],
     strict: false,
-    coverage: "Partial table (steps' range from an older layout) plus the page's code sample.",
     params: {
       control_image: {
         type: 'image',
@@ -150,6 +150,7 @@ export const CONDITIONING_MODELS: readonly ModelSpec[] = [
       },
     },
   },
+  // Evidence: Two table rows (control_image, prompt) plus the page's code sample.
   {
     slug: 'flux-depth-dev',
     title: 'Flux Depth Dev',
@@ -157,7 +158,6 @@ export const CONDITIONING_MODELS: readonly ModelSpec[] = [
     group: 'conditioning',
     endpoints: ['v1', 'v2'],
     strict: false,
-    coverage: "Two table rows (control_image, prompt) plus the page's code sample.",
     params: {
       control_image: {
         type: 'image',
@@ -206,6 +206,7 @@ export const CONDITIONING_MODELS: readonly ModelSpec[] = [
       },
     },
   },
+  // Evidence: Three table rows (image, prompt, sampler) plus the page's code sample.
   {
     slug: 'flux-controlnet',
     title: 'Flux Controlnets',
@@ -213,7 +214,6 @@ export const CONDITIONING_MODELS: readonly ModelSpec[] = [
     group: 'conditioning',
     endpoints: ['v1', 'v2'],
     strict: false,
-    coverage: "Three table rows (image, prompt, sampler) plus the page's code sample.",
     params: {
       image: { type: 'image', required: true, description: 'The control image.' },
       prompt: { type: 'string', required: true, description: 'What to draw.' },
@@ -289,6 +289,7 @@ export const CONDITIONING_MODELS: readonly ModelSpec[] = [
       },
     },
   },
+  // Evidence: Only the page's code sample was captured: keys known, types read from its values, no ranges.
   {
     slug: 'flux-ipadapter',
     title: 'Flux Ipadapter',
@@ -298,7 +299,6 @@ export const CONDITIONING_MODELS: readonly ModelSpec[] = [
     endpointsNote:
       'The page shows the v2 banner; v1 appears only in its code sample. It runs ~76 s: prefer v2.',
     strict: false,
-    coverage: "Only the page's code sample was captured: keys known, types read from its values, no ranges.",
     params: {
       image: { type: 'image', seenIn: 'example', description: 'The reference image.' },
       prompt: { type: 'string', seenIn: 'example', description: 'What to draw.' },
@@ -344,6 +344,7 @@ export const CONDITIONING_MODELS: readonly ModelSpec[] = [
       true_gs: { type: 'number', seenIn: 'example', example: 2, description: 'True guidance scale.' },
     },
   },
+  // Evidence: Partial table (width's range from an older layout) plus the page's code sample.
   {
     slug: 'flux-pulid',
     title: 'Flux Pulid',
@@ -351,7 +352,6 @@ export const CONDITIONING_MODELS: readonly ModelSpec[] = [
     group: 'conditioning',
     endpoints: ['v1', 'v2'],
     strict: false,
-    coverage: "Partial table (width's range from an older layout) plus the page's code sample.",
     params: {
       main_face_image: { type: 'image', required: true, description: 'A photo of the face to keep.' },
       prompt: { type: 'string', required: true, description: 'What to draw.' },

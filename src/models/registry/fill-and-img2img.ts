@@ -17,6 +17,7 @@ const IMG2IMG_SAMPLERS = [
 ];
 
 export const FILL_AND_IMG2IMG_MODELS: readonly ModelSpec[] = [
+  // Evidence: Partial table (guidance's range cut off) plus the page's code sample.
   {
     slug: 'flux-fill-pro',
     title: 'Flux Fill Pro',
@@ -25,7 +26,6 @@ export const FILL_AND_IMG2IMG_MODELS: readonly ModelSpec[] = [
     endpoints: ['v1'],
     endpointsNote: 'Only a v1 capture was seen.',
     strict: false,
-    coverage: "Partial table (guidance's range cut off) plus the page's code sample.",
     params: {
       image: {
         type: 'image',
@@ -62,6 +62,7 @@ export const FILL_AND_IMG2IMG_MODELS: readonly ModelSpec[] = [
       },
     },
   },
+  // Evidence: Partial table plus the page's code sample.
   {
     slug: 'flux-fill-dev',
     title: 'Flux Fill Dev',
@@ -70,7 +71,6 @@ export const FILL_AND_IMG2IMG_MODELS: readonly ModelSpec[] = [
     endpoints: ['v1'],
     endpointsNote: 'Only a v1 capture was seen.',
     strict: false,
-    coverage: "Partial table plus the page's code sample.",
     params: {
       image: {
         type: 'image',
@@ -119,6 +119,7 @@ export const FILL_AND_IMG2IMG_MODELS: readonly ModelSpec[] = [
       },
     },
   },
+  // Evidence: The catalogue's only complete table: every row with type, rule and default.
   {
     slug: 'flux-img2img',
     title: 'Flux.1 Image To Image',
@@ -126,7 +127,6 @@ export const FILL_AND_IMG2IMG_MODELS: readonly ModelSpec[] = [
     group: 'editing',
     endpoints: ['v1', 'v2'],
     strict: true,
-    coverage: "The catalogue's only complete table: every row with type, rule and default.",
     params: {
       denoise: {
         type: 'number',

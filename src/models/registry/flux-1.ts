@@ -5,6 +5,8 @@ import { ASPECT_RATIOS, FINETUNE_ASPECT_RATIOS, MEGAPIXELS_CAVEAT } from './valu
 // several show only a code sample, whose keys are typed from their values and checked no further.
 
 export const FLUX_1_MODELS: readonly ModelSpec[] = [
+  // Evidence: Partial table: samples, steps and seed rows are cut off; prompt_strength implies an image
+  // input that no capture shows.
   {
     slug: 'flux-dev',
     title: 'Flux.1 Dev',
@@ -12,8 +14,6 @@ export const FLUX_1_MODELS: readonly ModelSpec[] = [
     group: 'text-to-image',
     endpoints: ['v1', 'v2'],
     strict: false,
-    coverage:
-      'Partial table: samples, steps and seed rows are cut off; prompt_strength implies an image input that no capture shows.',
     params: {
       prompt: { type: 'string', required: true, description: 'What to draw.' },
       aspect_ratio: {
@@ -57,6 +57,7 @@ export const FLUX_1_MODELS: readonly ModelSpec[] = [
       seed: { type: 'integer', example: 46588, description: 'Random seed (-1: random).' },
     },
   },
+  // Evidence: Only the page's code sample was captured: keys known, types read from its values, no ranges.
   {
     slug: 'flux-pro',
     title: 'Flux .1 Pro',
@@ -64,7 +65,6 @@ export const FLUX_1_MODELS: readonly ModelSpec[] = [
     group: 'text-to-image',
     endpoints: ['v1', 'v2'],
     strict: false,
-    coverage: "Only the page's code sample was captured: keys known, types read from its values, no ranges.",
     params: {
       prompt: { type: 'string', seenIn: 'example', description: 'What to draw.' },
       guidance: {
@@ -102,6 +102,7 @@ export const FLUX_1_MODELS: readonly ModelSpec[] = [
       },
     },
   },
+  // Evidence: The page's code sample plus an older preview's attributes (seed, width, height).
   {
     slug: 'flux-1.1-pro',
     title: 'flux-pro-1.1',
@@ -109,7 +110,6 @@ export const FLUX_1_MODELS: readonly ModelSpec[] = [
     group: 'text-to-image',
     endpoints: ['v1', 'v2'],
     strict: false,
-    coverage: "The page's code sample plus an older preview's attributes (seed, width, height).",
     params: {
       prompt: { type: 'string', seenIn: 'example', description: 'What to draw.' },
       seed: {
@@ -166,6 +166,7 @@ export const FLUX_1_MODELS: readonly ModelSpec[] = [
       },
     },
   },
+  // Evidence: Only the page's code sample was captured, and it is cut off: further keys may exist.
   {
     slug: 'flux-1.1-pro-ultra',
     title: 'Flux-1.1 Pro Ultra',
@@ -173,7 +174,6 @@ export const FLUX_1_MODELS: readonly ModelSpec[] = [
     group: 'text-to-image',
     endpoints: ['v1', 'v2'],
     strict: false,
-    coverage: "Only the page's code sample was captured, and it is cut off: further keys may exist.",
     params: {
       prompt: { type: 'string', seenIn: 'example', description: 'What to draw.' },
       raw: {
@@ -203,6 +203,8 @@ export const FLUX_1_MODELS: readonly ModelSpec[] = [
       },
     },
   },
+  // Evidence: Only the page's code sample was captured; prompt_strength implies an image input whose name is
+  // not shown.
   {
     slug: 'flux-krea-dev',
     title: 'Flux Krea Dev',
@@ -211,8 +213,6 @@ export const FLUX_1_MODELS: readonly ModelSpec[] = [
     endpoints: ['v1', 'v2'],
     endpointsNote: 'The page shows the v2 banner; v1 appears only in its code sample.',
     strict: false,
-    coverage:
-      "Only the page's code sample was captured; prompt_strength implies an image input whose name is not shown.",
     params: {
       prompt: { type: 'string', seenIn: 'example', description: 'What to draw.' },
       seed: { type: 'number', seenIn: 'example', example: 42, description: 'Random seed.' },
@@ -274,6 +274,7 @@ export const FLUX_1_MODELS: readonly ModelSpec[] = [
       },
     },
   },
+  // Evidence: Two table rows (aspect_ratio, finetune_id) plus the page's code sample.
   {
     slug: 'flux-dev-finetuned',
     title: 'Flux Dev Finetuned',
@@ -282,7 +283,6 @@ export const FLUX_1_MODELS: readonly ModelSpec[] = [
     endpoints: ['v2'],
     endpointsNote: 'Only a v2 capture was seen.',
     strict: false,
-    coverage: "Two table rows (aspect_ratio, finetune_id) plus the page's code sample.",
     params: {
       aspect_ratio: {
         type: 'string',

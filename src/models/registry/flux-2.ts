@@ -9,6 +9,7 @@ const REFERENCE_IMAGES_CAVEAT =
   'The page marks it required, but its own example leaves it out: it is not required here.';
 
 export const FLUX_2_MODELS: readonly ModelSpec[] = [
+  // Evidence: Two table rows (image_urls, prompt) plus the page's code sample.
   {
     slug: 'flux-2-pro',
     title: 'Flux 2 Pro',
@@ -16,7 +17,6 @@ export const FLUX_2_MODELS: readonly ModelSpec[] = [
     group: 'text-to-image',
     endpoints: ['v1', 'v2'],
     strict: false,
-    coverage: "Two table rows (image_urls, prompt) plus the page's code sample.",
     params: {
       image_urls: {
         type: 'image[]',
@@ -45,6 +45,7 @@ export const FLUX_2_MODELS: readonly ModelSpec[] = [
       },
     },
   },
+  // Evidence: Two table rows (image_urls, prompt) plus the page's code sample.
   {
     slug: 'flux-2-flex',
     title: 'Flux 2 Flex',
@@ -52,7 +53,6 @@ export const FLUX_2_MODELS: readonly ModelSpec[] = [
     group: 'text-to-image',
     endpoints: ['v1', 'v2'],
     strict: false,
-    coverage: "Two table rows (image_urls, prompt) plus the page's code sample.",
     params: {
       image_urls: {
         type: 'image[]',
@@ -94,6 +94,8 @@ export const FLUX_2_MODELS: readonly ModelSpec[] = [
       },
     },
   },
+  // Evidence: The capture shows only a long prompt in the page's code sample: prompt is the one documented
+  // key (it likely mirrors flux-2-pro, unverified).
   {
     slug: 'flux-2-max',
     title: 'Flux 2 Max',
@@ -102,12 +104,11 @@ export const FLUX_2_MODELS: readonly ModelSpec[] = [
     endpoints: ['v2'],
     endpointsNote: 'Only a v2 capture was seen.',
     strict: false,
-    coverage:
-      "The capture shows only a long prompt in the page's code sample: prompt is the one documented key (it likely mirrors flux-2-pro, unverified).",
     params: {
       prompt: { type: 'string', seenIn: 'example', description: 'What to draw (structured prompts work).' },
     },
   },
+  // Evidence: Near-full table; the sampler list and the steps range are cut off.
   {
     slug: 'flux-2-klein-4b',
     title: 'Flux-2 Klein-4b',
@@ -116,7 +117,6 @@ export const FLUX_2_MODELS: readonly ModelSpec[] = [
     endpoints: ['v1'],
     endpointsNote: 'Both captures show v1 only.',
     strict: false,
-    coverage: 'Near-full table; the sampler list and the steps range are cut off.',
     params: {
       prompt: {
         type: 'string',
@@ -170,6 +170,8 @@ export const FLUX_2_MODELS: readonly ModelSpec[] = [
       steps: { type: 'integer', example: 20, description: 'Inference steps.' },
     },
   },
+  // Evidence: Only the page's code sample was captured (the same 11 keys as Klein 4B, whose ranges are not
+  // assumed here).
   {
     slug: 'flux-2-klein-9b',
     title: 'Flux-2 Klein-9b',
@@ -178,8 +180,6 @@ export const FLUX_2_MODELS: readonly ModelSpec[] = [
     endpoints: ['v2'],
     endpointsNote: 'Only a v2 capture was seen.',
     strict: false,
-    coverage:
-      "Only the page's code sample was captured (the same 11 keys as Klein 4B, whose ranges are not assumed here).",
     params: {
       prompt: {
         type: 'string',

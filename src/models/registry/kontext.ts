@@ -10,6 +10,7 @@ const ASPECT_RATIO_CAVEAT = 'The page counts 14 aspect ratios and shows 10.';
 const editPrompt = { type: 'string', required: true, description: 'The edit to make, in words.' } as const;
 
 export const KONTEXT_MODELS: readonly ModelSpec[] = [
+  // Evidence: Full table of six rows; the aspect ratio list is cut off (10 of 14).
   {
     slug: 'flux-kontext-pro',
     title: 'Flux Kontext Pro',
@@ -17,7 +18,6 @@ export const KONTEXT_MODELS: readonly ModelSpec[] = [
     group: 'editing',
     endpoints: ['v1', 'v2'],
     strict: false,
-    coverage: 'Full table of six rows; the aspect ratio list is cut off (10 of 14).',
     params: {
       prompt: editPrompt,
       aspect_ratio: {
@@ -46,6 +46,7 @@ export const KONTEXT_MODELS: readonly ModelSpec[] = [
       seed: { type: 'integer', description: 'Random seed.' },
     },
   },
+  // Evidence: Same six rows as Kontext Pro; the aspect ratio list is cut off (10 of 14).
   {
     slug: 'flux-kontext-max',
     title: 'Flux Kontext Max',
@@ -53,7 +54,6 @@ export const KONTEXT_MODELS: readonly ModelSpec[] = [
     group: 'editing',
     endpoints: ['v1', 'v2'],
     strict: false,
-    coverage: 'Same six rows as Kontext Pro; the aspect ratio list is cut off (10 of 14).',
     params: {
       prompt: editPrompt,
       aspect_ratio: {
@@ -83,6 +83,7 @@ export const KONTEXT_MODELS: readonly ModelSpec[] = [
       seed: { type: 'integer', description: 'Random seed.' },
     },
   },
+  // Evidence: Partial table; ranges from an older preview of the page; enum lists not captured.
   {
     slug: 'flux-kontext-dev',
     title: 'FLUX.1 Kontext [dev]',
@@ -90,7 +91,6 @@ export const KONTEXT_MODELS: readonly ModelSpec[] = [
     group: 'editing',
     endpoints: ['v1', 'v2'],
     strict: false,
-    coverage: 'Partial table; ranges from an older preview of the page; enum lists not captured.',
     params: {
       input_image: {
         type: 'image',
@@ -137,6 +137,7 @@ export const KONTEXT_MODELS: readonly ModelSpec[] = [
       },
     },
   },
+  // Evidence: Near-full table; the aspect ratio list is cut off (10 of 14), safety_tolerance's text too.
   {
     slug: 'multi-image-kontext-pro',
     title: 'Multi Image Kontext Pro',
@@ -144,7 +145,6 @@ export const KONTEXT_MODELS: readonly ModelSpec[] = [
     group: 'editing',
     endpoints: ['v1', 'v2'],
     strict: false,
-    coverage: "Near-full table; the aspect ratio list is cut off (10 of 14), safety_tolerance's text too.",
     params: {
       input_image_1: { type: 'image', required: true, description: 'The first image.' },
       input_image_2: { type: 'image', required: true, description: 'The second image.' },
@@ -171,6 +171,7 @@ export const KONTEXT_MODELS: readonly ModelSpec[] = [
       },
     },
   },
+  // Evidence: Near-full table; the aspect ratio list is cut off (10 of 14), safety_tolerance's text too.
   {
     slug: 'multi-image-kontext-max',
     title: 'Multi Image Kontext Max',
@@ -178,7 +179,6 @@ export const KONTEXT_MODELS: readonly ModelSpec[] = [
     group: 'editing',
     endpoints: ['v1', 'v2'],
     strict: false,
-    coverage: "Near-full table; the aspect ratio list is cut off (10 of 14), safety_tolerance's text too.",
     params: {
       input_image_1: { type: 'image', required: true, description: 'The first image.' },
       input_image_2: { type: 'image', required: true, description: 'The second image.' },

@@ -6,6 +6,7 @@ import { FINETUNE_ASPECT_RATIOS } from './values.js';
 // can hold them, so they are one pattern entry: checked at run time like any registry model, typed
 // as untyped parameters (a template-literal type would also match ordinary slugs with many dashes).
 
+// Evidence: Partial table (four rows) plus the page's code sample.
 export const USER_LORA_MODEL: ModelPatternSpec = {
   slug: '<uuid>-<name>',
   pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-[A-Za-z0-9._-]+$',
@@ -15,7 +16,6 @@ export const USER_LORA_MODEL: ModelPatternSpec = {
   endpoints: ['v1'],
   endpointsNote: 'Only a v1 capture was seen.',
   strict: false,
-  coverage: "Partial table (four rows) plus the page's code sample.",
   params: {
     aspect_ratio: {
       type: 'string',

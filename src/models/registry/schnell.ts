@@ -4,6 +4,8 @@ import { ASPECT_RATIOS, SAMPLERS, SCHEDULERS } from './values.js';
 // Evidence: segmind.com/models/<slug>/api (v1 and v2 captures), summarised in FLUX-MODELS.md.
 
 export const SCHNELL_MODELS: readonly ModelSpec[] = [
+  // Evidence: The page's parameter table is complete (width's text is cut off; base64 kept from the SDK's
+  // earlier reading).
   {
     slug: 'flux-schnell',
     title: 'Flux.1 Schnell',
@@ -11,8 +13,6 @@ export const SCHNELL_MODELS: readonly ModelSpec[] = [
     group: 'text-to-image',
     endpoints: ['v1', 'v2'],
     strict: true,
-    coverage:
-      "The page's parameter table is complete (width's text is cut off; base64 kept from the SDK's earlier reading).",
     params: {
       prompt: { type: 'string', required: true, description: 'What to draw.' },
       steps: { type: 'integer', min: 1, max: 8, default: 4, description: 'Inference steps.' },
@@ -63,6 +63,7 @@ export const SCHNELL_MODELS: readonly ModelSpec[] = [
       },
     },
   },
+  // Evidence: The page's parameter table is complete (the steps row's range is cut off).
   {
     slug: 'fast-flux-schnell',
     title: 'Fast Flux.1 Schnell',
@@ -70,7 +71,6 @@ export const SCHNELL_MODELS: readonly ModelSpec[] = [
     group: 'text-to-image',
     endpoints: ['v1', 'v2'],
     strict: true,
-    coverage: "The page's parameter table is complete (the steps row's range is cut off).",
     params: {
       prompt: { type: 'string', required: true, description: 'What to draw.' },
       aspect_ratio: {

@@ -82,11 +82,10 @@ export interface ModelSpec {
   /**
    * `true` when the page's parameter table is complete: a key not listed is refused (with a
    * suggestion). `false` when the model is known only in part: other keys are sent as given,
-   * except a near miss of a known name (edit distance ≤ 2), which is refused.
+   * except a near miss of a known name (edit distance ≤ 2), which is refused. Each entry's comment
+   * in the registry's source says why (its evidence).
    */
   readonly strict: boolean;
-  /** What the evidence covers: why the table is taken as complete or partial. */
-  readonly coverage: string;
   /** The parameters, in the page's order. */
   readonly params: { readonly [name: string]: ParamSpec };
 }

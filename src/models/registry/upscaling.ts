@@ -3,6 +3,7 @@ import type { ModelSpec } from './types.js';
 // Upscalers built on Flux. Evidence: their segmind.com API pages (FLUX-MODELS.md).
 
 export const UPSCALING_MODELS: readonly ModelSpec[] = [
+  // Evidence: Two table rows (creativity, image; the image row cut off) plus the page's code sample.
   {
     slug: 'clarityai-flux-upscaler',
     title: 'ClarityAI Flux Upscaler',
@@ -11,7 +12,6 @@ export const UPSCALING_MODELS: readonly ModelSpec[] = [
     endpoints: ['v2'],
     endpointsNote: "Only a v2 capture was seen; it runs ~340 s, beyond v1's ~60 s: use v2.",
     strict: false,
-    coverage: "Two table rows (creativity, image; the image row cut off) plus the page's code sample.",
     params: {
       image: { type: 'image', description: 'The image to upscale.' },
       creativity: {
