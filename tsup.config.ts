@@ -30,8 +30,9 @@ function runtimeBuild(swaps: Record<string, string>, forbidNode: boolean): Plugi
   };
 }
 
-// Bun and Deno: fetch instead of undici; everything else as on Node (they have node:fs, createRequire).
-const FETCH_SWAPS = { 'runtime/create-transport.ts': 'runtime/create-transport.fetch.ts' };
+// Bun: fetch instead of undici; everything else as on Node (it has node:fs, createRequire). Deno loads
+// the Node build (undici never re-sends a POST; Deno's fetch may), see package.json `exports`.
+const FETCH_SWAPS = { 'http/create-transport.ts': 'http/create-transport.fetch.ts' };
 // Workers and browsers: no createRequire and no file system either.
 const EDGE_SWAPS = {
   ...FETCH_SWAPS,
@@ -73,7 +74,7 @@ export default defineConfig([
     shims: true,
   },
   {
-    // `bun` and `deno` conditions: the fetch transport by default (see package.json `exports`).
+    // `bun` condition: the fetch transport by default (see package.json `exports`).
     entry: { 'fetch/index': 'src/index.ts' },
     format: ['esm'],
     target: 'es2022',

@@ -15,8 +15,7 @@ import type { SdkLogger } from '../util/logger.js';
 import { VERSION } from '../version.js';
 import { BACKOFF_INITIAL, billingOutcome, type RetryDecision, withRetries } from './retry.js';
 import { retryAfterMs } from './retry-timing.js';
-import type { HttpResponse } from './transport.js';
-import type { Transport } from './transport-seam.js';
+import type { HttpResponse, Transport } from './transport.js';
 
 /** Bytes of an error body kept for `detail`; the rest is dropped with the connection. */
 export const ERROR_BODY_LIMIT = 64 * 1024;
