@@ -43,6 +43,11 @@ const EDGE_SWAPS = {
 
 const entry = { index: 'src/index.ts', testing: 'src/testing/index.ts', redis: 'src/redis/index.ts' };
 
+// zod/mini is bundled into the SDK, tree-shaken to the few builders the registry compiles to: it
+// then loads in a few ms on first validation (src/models/request-body.ts), where the zod package
+// itself takes ~50 ms. `zod` stays a dependency for the types of the exported schemas.
+const BUNDLED_ZOD = ['zod'];
+
 export default defineConfig([
   {
     entry,
@@ -53,6 +58,7 @@ export default defineConfig([
     removeNodeProtocol: false,
     sourcemap: true,
     splitting: true,
+    noExternal: BUNDLED_ZOD,
   },
   {
     entry,
@@ -63,7 +69,7 @@ export default defineConfig([
     sourcemap: true,
     // p-retry is ESM-only; bundling it into the CommonJS build keeps `require('segmind')` working on
     // Node 20.18, which cannot require() an ES module.
-    noExternal: ['p-retry', 'is-network-error'],
+    noExternal: ['p-retry', 'is-network-error', ...BUNDLED_ZOD],
     // src/lazy.ts uses import.meta.url to load undici and zod on first use.
     shims: true,
   },
@@ -75,6 +81,7 @@ export default defineConfig([
     removeNodeProtocol: false,
     sourcemap: true,
     splitting: true,
+    noExternal: BUNDLED_ZOD,
     esbuildPlugins: [runtimeBuild(FETCH_SWAPS, false)],
   },
   {
@@ -86,16 +93,8 @@ export default defineConfig([
     removeNodeProtocol: false,
     sourcemap: true,
     splitting: true,
+    noExternal: BUNDLED_ZOD,
     esbuildPlugins: [runtimeBuild(EDGE_SWAPS, true)],
-  },
-  {
-    // zod's builders, bundled and tree-shaken, loaded on first validation (src/models/zod-api.ts).
-    entry: { 'zod-api': 'src/models/zod-api.ts' },
-    format: ['cjs'],
-    target: 'node20',
-    noExternal: ['zod'],
-    treeshake: true,
-    sourcemap: false,
   },
   {
     // The `segmind` bin: its own ESM bundle, so nothing CLI-only reaches the SDK's entry points.

@@ -14,7 +14,7 @@ import type { RequestGate } from './limits/gate.js';
 import { createGate } from './limits/limit-gate.js';
 import { resolveRateLimit } from './limits/rate-limit-options.js';
 import { isKnownModel, type KnownModel, type ParamsFor } from './models/params.js';
-import { toRequestBody } from './models/validate.js';
+import { requestBody } from './models/request-body.js';
 import { type ClientOptions, type ResolvedOptions, resolveClientOptions } from './options/client-options.js';
 import { type CallSettings, callSettings, type RequestOptions } from './options/request-options.js';
 import { readSyncOutput, type SyncOutput } from './results/decode-output.js';
@@ -164,7 +164,7 @@ export class SegmindClient {
     settings: CallSettings,
     hooks: SendHooks | undefined,
   ): Promise<unknown> {
-    const body = toRequestBody(checkModel(model), params, settings.validate);
+    const body = await requestBody(checkModel(model), params, settings.validate);
     return this.#core
       .call(
         {
@@ -356,7 +356,7 @@ export class SegmindClient {
     deadline: Deadline | undefined,
     hooks: SendHooks | undefined,
   ): Promise<Job> {
-    const body = toRequestBody(checkModel(model), params, settings.validate);
+    const body = await requestBody(checkModel(model), params, settings.validate);
     const submittedAt = clock.now();
     const init = await this.#core
       .call(

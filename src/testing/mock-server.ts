@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { isKnownModel, schemaFor } from '../models/params.js';
+import { isKnownModel } from '../models/lookup.js';
+import { modelIssues } from '../models/request-body.js';
 import { type FetchServer, type RecordedRequest, startFetchServer } from './fetch-server.js';
 import { renderPng, sizeForAspectRatio } from './png.js';
 import { MockRateLimiter, type MockRateLimitLog, type MockRateLimitOptions } from './rate-limit.js';
@@ -236,17 +237,16 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   }
 
   /** Checks that reach the model only after queueing: what is wrong, or undefined when valid. */
-  function modelFailure(model: string, params: Record<string, unknown>): Failure | undefined {
+  async function modelFailure(model: string, params: Record<string, unknown>): Promise<Failure | undefined> {
     const custom = () => {
       const reason = options.failWhen?.(params);
       return reason === undefined ? undefined : { reason, field: undefined, message: reason };
     };
     if (!isKnownModel(model)) return custom();
     // The real API ignores unknown keys, so the fake does too.
-    const parsed = schemaFor(model).strip().safeParse(params);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const field = issue.path.join('.');
+    const issue = (await modelIssues(model, params, 'ignore'))[0];
+    if (issue) {
+      const field = issue.path;
       return { reason: `Invalid value for ${field}: ${issue.message}`, field, message: issue.message };
     }
     return custom();
@@ -367,7 +367,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     const admitted = admit(req);
     if (admitted instanceof Response) return admitted;
     if (!isKnownModel(model)) return json({ error: `Model ${model} not found` }, 404);
-    const failure = modelFailure(model, admitted);
+    const failure = await modelFailure(model, admitted);
     if (failure && shapes.unprocessable) return unprocessable(failure);
     if (options.latency) await new Promise((r) => setTimeout(r, options.latency));
     // A bad value reaches the model and fails there: 500 on v1, like the real API (on v2 the job is
@@ -388,11 +388,11 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     return new Response(png, { headers: { 'content-type': 'image/png', ...headers } });
   }
 
-  function submit(model: string, req: RecordedRequest): Response {
+  async function submit(model: string, req: RecordedRequest): Promise<Response> {
     const admitted = admit(req);
     if (admitted instanceof Response) return admitted;
     if (!isKnownModel(model)) return json({ error: `Model ${model} not found` }, 404);
-    const failure = modelFailure(model, admitted);
+    const failure = await modelFailure(model, admitted);
     if (failure && shapes.unprocessable) return unprocessable(failure);
     if (credits < cost) return json({ error: 'Insufficient credits' }, 406);
     credits = Math.round((credits - cost) * 1e6) / 1e6;
