@@ -13,7 +13,8 @@ import { DurationStats } from './jobs/poll-schedule.js';
 import type { RequestGate } from './limits/gate.js';
 import { createGate } from './limits/limit-gate.js';
 import { resolveRateLimit } from './limits/rate-limit-options.js';
-import { isKnownModel, type KnownModel, type ParamsFor } from './models/params.js';
+import { isKnownModel, MODEL_SLUGS } from './models/lookup.js';
+import type { KnownModel, ParamsFor } from './models/params.js';
 import { requestBody } from './models/request-body.js';
 import { type ClientOptions, type ResolvedOptions, resolveClientOptions } from './options/client-options.js';
 import { type CallSettings, callSettings, type RequestOptions } from './options/request-options.js';
@@ -24,8 +25,6 @@ import { firstOutput } from './results/read-output.js';
 import { clock } from './util/clock.js';
 import { closest } from './util/did-you-mean.js';
 import { createLogger } from './util/logger.js';
-
-const TYPED_MODELS: readonly KnownModel[] = ['flux-schnell', 'fast-flux-schnell'];
 
 /** @internal What the project's tests may set on a client that no option reaches. */
 export interface ClientInternals {
@@ -383,7 +382,7 @@ export class SegmindClient {
  */
 function suggestModel(err: unknown, model: string): unknown {
   if (!(err instanceof NotFoundError) || isKnownModel(model)) return err;
-  const guess = closest(model, TYPED_MODELS);
+  const guess = closest(model, MODEL_SLUGS);
   if (guess) err.message = `${err.message}; did you mean ${guess}?`;
   return err;
 }
