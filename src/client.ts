@@ -21,6 +21,10 @@ import { type DownloadedFile, download, downloadToFile } from './results/downloa
 import { ImageResult } from './results/image-result.js';
 import { firstOutput } from './results/read-output.js';
 import { createTransport } from './runtime/create-transport.js';
+import { createFiles, type Files } from './uploads/files.js';
+import { imageParamsOf } from './uploads/image-params.js';
+import { resolveImageInputs } from './uploads/resolve-image-inputs.js';
+import { UploadCache } from './uploads/upload-images.js';
 import { clock } from './util/clock.js';
 import { closest } from './util/did-you-mean.js';
 import { createLogger } from './util/logger.js';
@@ -64,6 +68,9 @@ export class SegmindClient {
   readonly #init: ClientOptions;
   #core: Core;
   #stats = new DurationStats();
+  #uploads = new UploadCache();
+  /** Segmind storage: `client.files.upload(bytes)` → a URL (model calls upload image inputs themselves). */
+  readonly files: Files = createFiles(() => ({ core: this.#core, cache: this.#uploads }));
 
   constructor(options: ClientOptions = {}) {
     this.#init = { ...options };
@@ -133,6 +140,7 @@ export class SegmindClient {
       copy.#core = SegmindClient.#connect(copy.#core.options, pool, gate);
     }
     copy.#stats = this.#stats;
+    copy.#uploads = this.#uploads;
     return copy;
   }
 
@@ -164,7 +172,11 @@ export class SegmindClient {
     settings: CallSettings,
     hooks: SendHooks | undefined,
   ): Promise<unknown> {
-    const body = toRequestBody(checkModel(model), params, settings.validate);
+    const body = toRequestBody(
+      checkModel(model),
+      await this.#images(model, params, settings),
+      settings.validate,
+    );
     return this.#core
       .call(
         {
@@ -349,6 +361,14 @@ export class SegmindClient {
     return callSettings(this.#core.options, options);
   }
 
+  // Image bytes become storage URLs before the model request; if an upload fails, it is not sent.
+  #images(model: string, params: unknown, settings: CallSettings, deadline?: number): unknown {
+    const images = imageParamsOf(model);
+    if (images.length === 0 || !isRecord(params)) return params;
+    const context = { core: this.#core, cache: this.#uploads };
+    return resolveImageInputs(model, params, images, context, settings, deadline);
+  }
+
   async #submit(
     model: string,
     params: unknown,
@@ -356,7 +376,10 @@ export class SegmindClient {
     deadline: Deadline | undefined,
     hooks: SendHooks | undefined,
   ): Promise<Job> {
-    const body = toRequestBody(checkModel(model), params, settings.validate);
+    // Under run()'s deadline no request (the uploads, the submit) outlives it.
+    const capped = () => (deadline ? { ...settings, timeout: deadline.cap(settings.timeout) } : settings);
+    const sendable = await this.#images(model, params, capped(), deadline?.at);
+    const body = toRequestBody(checkModel(model), sendable, settings.validate);
     const submittedAt = clock.now();
     const init = await this.#core
       .call(
@@ -365,8 +388,7 @@ export class SegmindClient {
           url: this.#core.url(`v2/${encodeURIComponent(model)}`),
           body,
           billable: true,
-          // Under run()'s deadline the submit's own request never outlives it.
-          settings: deadline ? { ...settings, timeout: deadline.cap(settings.timeout) } : settings,
+          settings: capped(),
           deadline: deadline?.at,
           hooks,
         },
