@@ -72,6 +72,8 @@ export async function uploadImages(
   settings: CallSettings,
   wait: UploadWait,
 ): Promise<string[]> {
+  // Nothing starts for a caller that has already given up.
+  if (settings.signal?.aborted) throw new UserAbortError(settings.signal.reason);
   const keys = await startUploads(context, images, settings, wait);
   const settled = await abortable(
     Promise.allSettled(keys.map((key) => context.cache.get(key)!)),
