@@ -1,7 +1,7 @@
 import { UserAbortError } from '../errors.js';
 import type { Core } from '../http/core.js';
 import type { CallSettings } from '../options/request-options.js';
-import { fingerprint } from './fingerprint.js';
+import { ContentMemo } from './content-memo.js';
 import { type CheckedImage, readImage } from './image-bytes.js';
 import { uploadFailed } from './upload-error.js';
 import { postUpload, type UploadFile } from './upload-request.js';
@@ -15,7 +15,9 @@ const FILES_PER_REQUEST = 16;
  * `withOptions()` copies share it. Bounded: the oldest entries go first past `limit`.
  */
 export class UploadCache {
-  readonly #entries = new Map<string, Promise<string>>();
+  readonly #entries = new Map<string, { upload: Promise<string>; url: string | undefined }>();
+  /** The hashes of the image objects seen, so a photo reused by many calls is not hashed each time. */
+  readonly memo = new ContentMemo();
   readonly #limit: number;
 
   constructor(limit = 10_000) {
@@ -27,19 +29,36 @@ export class UploadCache {
     return this.#entries.size;
   }
 
+  /** The upload of `key`, done or under way. */
   get(key: string): Promise<string> | undefined {
-    return this.#entries.get(key);
+    return this.#entries.get(key)?.upload;
+  }
+
+  /** The URL of `key` once its upload has succeeded (no await needed). */
+  url(key: string): string | undefined {
+    return this.#entries.get(key)?.url;
   }
 
   set(key: string, upload: Promise<string>): void {
-    this.#entries.set(key, upload);
+    const entry = { upload, url: undefined as string | undefined };
+    this.#entries.set(key, entry);
     if (this.#entries.size > this.#limit) this.#entries.delete(this.#entries.keys().next().value!);
     // A failure is not kept; the handler also keeps a rejection no caller waits for (the caller
     // aborted) from being reported as unhandled.
-    upload.catch(() => {
-      if (this.#entries.get(key) === upload) this.#entries.delete(key);
-    });
+    upload.then(
+      (url) => {
+        entry.url = url;
+      },
+      () => {
+        if (this.#entries.get(key) === entry) this.#entries.delete(key);
+      },
+    );
   }
+}
+
+/** The cache key of a content: its SHA-256 under one storage (`uploadURL`). */
+export function uploadKey(core: Core, sha256: string): string {
+  return `${core.options.uploadURL.href} ${sha256}`;
 }
 
 /** What uploading needs from the client: its core (key, uploadURL, transport) and its cache. */
@@ -93,8 +112,9 @@ export async function uploadImages(
   return settled.map((s) => (s as PromiseFulfilledResult<string>).value);
 }
 
-// Reads and hashes each image, and starts an upload for each content neither cached nor under way.
-// Returns the cache keys, in order; the bytes are let go here, held only by the requests that send them.
+// Hashes each image (reading it only when its hash is not known), and starts an upload for each
+// content neither cached nor under way. Returns the cache keys, in order; the bytes are let go
+// here, held only by the requests that send them.
 async function startUploads(
   context: UploadContext,
   images: readonly CheckedImage[],
@@ -102,12 +122,13 @@ async function startUploads(
   wait: UploadWait,
 ): Promise<string[]> {
   const { core, cache } = context;
-  const read = await Promise.all(
+  const found = await Promise.all(
     images.map(async (image) => {
-      const bytes = await readImage(image);
-      return { image, bytes, key: `${core.options.uploadURL.href} ${await fingerprint(bytes)}` };
+      const { sha256, bytes } = await cache.memo.fingerprint(image);
+      return { image, bytes, key: uploadKey(core, sha256) };
     }),
   );
+  // From here on no await: what is cached or under way cannot change while the requests are planned.
   const shared: CallSettings = { ...settings, signal: undefined };
   const batch: Array<UploadFile & { key: string }> = [];
   let batchBytes = 0;
@@ -123,14 +144,25 @@ async function startUploads(
       );
     });
   };
-  for (const { image, bytes, key } of read) {
+  for (const { image, bytes, key } of found) {
     if (cache.get(key) || batch.some((f) => f.key === key)) continue;
+    if (!bytes) {
+      // A Blob known by its hash (or hashed by another call) and not cached: read and send it on its own.
+      const upload = readImage(image).then((read) =>
+        postUpload(core, [{ type: image.type, bytes: read }], shared, wait.deadline),
+      );
+      cache.set(
+        key,
+        upload.then((urls) => urls[0]!),
+      );
+      continue;
+    }
     if (batch.length >= FILES_PER_REQUEST || batchBytes + bytes.length > core.options.maxUploadBytes) flush();
     batch.push({ type: image.type, bytes, key });
     batchBytes += bytes.length;
   }
   flush();
-  return read.map((r) => r.key);
+  return found.map((f) => f.key);
 }
 
 /** `promise`, or a `UserAbortError` as soon as `signal` fires (the listener is removed either way). */

@@ -56,6 +56,40 @@ describe('one upload per distinct content per client', () => {
       expect(fakeImageInputs((image as { data: Uint8Array }).data)).toEqual({ input_image: digest });
   });
 
+  it('bytes changed in place between uses are new content: uploaded again, never the old URL', async () => {
+    const server = await fake();
+    const c = client(server.url);
+    const buffer = new Uint8Array(photo);
+    const send = async () => {
+      await c.runSync('flux-kontext-pro', { prompt: 'x', input_image: buffer });
+      return (modelRequests(server).at(-1)!.json as { input_image: string }).input_image;
+    };
+    const first = await send();
+    expect(await send()).toBe(first); // the second use keeps a copy to compare with
+    buffer[buffer.length - 5]! ^= 0xff; // same length, one byte changed
+    const edited = await sha256(buffer);
+    const changed = await send();
+    expect(changed).not.toBe(first);
+    expect(server.uploads.map((u) => u.sha256)).toEqual([await sha256(photo), edited]);
+    buffer.set(photo);
+    expect(await send()).toBe(first);
+    expect(server.uploads).toHaveLength(2);
+  });
+
+  it('a Blob used many times is read once', async () => {
+    const server = await fake();
+    const blob = new Blob([photo]);
+    let reads = 0;
+    const arrayBuffer = blob.arrayBuffer.bind(blob);
+    blob.arrayBuffer = () => {
+      reads++;
+      return arrayBuffer();
+    };
+    const c = client(server.url);
+    for (let i = 0; i < 5; i++) await c.files.upload(blob);
+    expect([reads, server.uploads.length]).toEqual([1, 1]);
+  });
+
   it('withOptions() copies share the uploads; another client uploads again', async () => {
     const server = await fake();
     const c = client(server.url);
