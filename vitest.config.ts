@@ -1,7 +1,26 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+
+/**
+ * Tests that need more than this process: real Redis, child processes (examples, the built CLI,
+ * kill -9), a pseudo-terminal, bundlers, a browser, other runtimes. Everything else is `unit`: in
+ * process, against loopback fakes, on the manual clock where time matters.
+ */
+export const INTEGRATION = [
+  'test/redis/**/*.test.ts',
+  'test/bundling/**/*.test.ts',
+  'test/browser/**/*.test.ts',
+  'test/**/*.smoke.test.ts',
+  'test/**/*.integration.test.ts',
+  'test/examples.test.ts',
+  'test/batch/batch-example.test.ts',
+  'test/cli/terminal.test.ts',
+  'test/limits/lazy-loading.test.ts',
+  'test/http/cold-start-burst.test.ts',
+];
 
 export default defineConfig({
   resolve: {
@@ -13,11 +32,28 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
-    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+    // Type tests (`*.test-d.ts`) are checked by `tsc` in `npm test` (tsconfig includes test/): a
+    // failed `expectTypeOf` is a compile error there, so vitest does not type-check a second time.
+    typecheck: { enabled: false },
     // Limits for a hung test, not timing assertions: generous, so a busy machine does not trip them.
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Both cores: the unit tests are mostly waiting on loopback I/O, not computing.
+    maxWorkers: Math.max(2, availableParallelism()),
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
+          exclude: INTEGRATION,
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'integration', include: INTEGRATION },
+      },
+    ],
   },
 });

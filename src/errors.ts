@@ -1,4 +1,4 @@
-import { parseJson } from './util/json.js';
+import { parseJson, stringFieldOf } from './util/json.js';
 import { excerpt, redact, removeSecrets, scrubValue } from './util/redact.js';
 
 // Each instance carries the names of its class chain under a registered symbol, so a guard works on
@@ -348,7 +348,16 @@ export function errorFromResponse(answer: HttpAnswer): APIError {
   const trimmed = answer.text.trimStart();
   const looksJson = headers['content-type']?.includes('json') || /^[{[]/.test(trimmed);
   const body = scrubValue(looksJson ? parseJson(answer.text) : undefined, secret);
-  const serverText = isRecord(body) ? messageOf(body) : excerpt(answer.text, headers['content-type']);
+  // A JSON body cut at the read cap does not parse: its message fields are still read from the text.
+  const cutJson = looksJson && body === undefined;
+  const serverText = isRecord(body)
+    ? messageOf(body)
+    : ((cutJson
+        ? messageOf({
+            error: stringFieldOf(answer.text, 'error'),
+            message: stringFieldOf(answer.text, 'message'),
+          })
+        : undefined) ?? excerpt(answer.text, headers['content-type']));
   const detail = serverText ? redact(serverText, secret) : undefined;
   const init: APIErrorInit = {
     status,

@@ -3,7 +3,9 @@ import { UserAbortError } from '../errors.js';
 import type { Job } from '../jobs/job.js';
 import type { JobResult } from '../jobs/job-types.js';
 import { readOutput } from '../results/read-output.js';
-import { outputPath, type SavedFile, saveOutput } from './save-output.js';
+import type { Clock } from '../util/clock.js';
+import { type OutputPlan, pathIn } from './output-path.js';
+import { type SavedFile, saveOutput, type WriteOptions } from './save-output.js';
 import { formatBytes, formatDuration, type Terminal } from './terminal.js';
 import { Interrupted } from './usage.js';
 
@@ -12,9 +14,12 @@ export interface FollowOptions {
   client: SegmindClient;
   term: Terminal;
   signal: AbortSignal;
-  /** `-o` as given. */
-  output: string | undefined;
-  force: boolean;
+  clock: Clock;
+  /** Where the image goes (checked before the job was submitted). */
+  output: OutputPlan;
+  /** `-o` as given, for the resume command. */
+  resume: string | undefined;
+  write: WriteOptions;
   /** Deadline of the wait, ms. */
   timeout?: number | undefined;
   /** When the command started (for elapsed times). */
@@ -50,7 +55,7 @@ export async function followJob(
       `${term.paint('cyan', frame)} ${o.model ?? 'job'} ${term.paint(
         STATE_STYLE[state as keyof typeof STATE_STYLE] ?? 'white',
         state,
-      )} ${formatDuration(Date.now() - o.started)} ${term.paint('dim', job.requestId)}`,
+      )} ${formatDuration(o.clock.now() - o.started)} ${term.paint('dim', job.requestId)}`,
   );
   try {
     const result = await job.wait({
@@ -62,21 +67,21 @@ export async function followJob(
           event: 'status',
           requestId: job.requestId,
           status: s.status,
-          elapsed: Date.now() - o.started,
+          elapsed: o.clock.now() - o.started,
         });
         line.refresh();
       },
     });
     state = 'downloading';
     line.refresh();
-    const path = outputPath(o.output, defaultName(o.model ?? job.model, job.requestId));
-    const files = await saveOutput(o.client, readOutput(result.output), path, o.force, signal);
+    const path = pathIn(o.output, defaultName(o.model ?? job.model, job.requestId));
+    const files = await saveOutput(o.client, readOutput(result.output), path, o.write, signal);
     line.stop();
     return { result, files };
   } catch (err) {
     line.stop();
     if (err instanceof UserAbortError && signal.aborted) {
-      const resume = `segmind job ${job.requestId} --wait${o.output ? ` -o ${o.output}` : ''}`;
+      const resume = `segmind job ${job.requestId} --wait${o.resume ? ` -o ${o.resume}` : ''}`;
       if (state === 'downloading') {
         throw new Interrupted(
           `interrupted while downloading; job ${job.requestId} is done (Segmind keeps it an hour)`,

@@ -13,11 +13,18 @@ function modelSection(): string {
   return TYPED_MODELS.map((m) => `Parameters of ${m}:\n${flagHelp(m).join('\n')}`).join('\n\n');
 }
 
-const OUTPUT = `  -o, --output <path>    File (or folder/) to write; default <model>-<id>.<ext> here
+const OUTPUT = `  -o, --output <path>    File to write, or folder/ to write into (created if missing); default:
+                         <model>-<id>.<ext> in the current folder. The extension follows the
+                         image's format; a file named otherwise gets the bytes as sent, and a warning
   --force                Overwrite an existing file (never done otherwise)`;
 
-const PARAMS = `  --param <key=value>    Any parameter, repeatable (values parsed as JSON when they are JSON);
-                         the way to pass parameters to models the SDK does not type`;
+const PARAMS = `  --param <key=value>    Any parameter, repeatable; the value is JSON when it is JSON (4, true,
+                         [1,2]), else text. Numbers a double cannot hold exactly (beyond ±2^53 - 1)
+                         are refused, never rounded. The way to pass parameters to models the SDK
+                         does not type.
+
+A parameter set twice on the command line, by its flag and by --param (--steps 2 --param steps=3)
+or twice by either, takes the later value.`;
 
 const TEXTS = {
   main: () => `segmind ${VERSION}: Segmind's Flux image API from the command line
@@ -81,10 +88,12 @@ ${EXIT_CODES}
 
 Makes one image per input line: a text file has one prompt per line; a JSONL file has one
 parameters object per line ({"prompt": "…", "seed": 7}). '-' reads stdin. Flags below apply
-to every line; a line's own keys win. Every line is checked before anything is sent.
+to every line; a JSONL line's own keys win over them. Every line is checked before anything is
+sent, and so is every file name the images will take.
 
 Flags:
-  -o, --output <dir/>    Folder for the images, named by line number (default: the current folder)
+  -o, --output <dir/>    Folder for the images, named by line number, 0001.png (default: the
+                         current folder; created if missing)
   --force                Overwrite existing files (never done otherwise)
   --concurrency <n>      Images in flight at once (default 4)
   --rpm <n>              Requests per minute to hold to (Segmind: Free 5, Pro 50)

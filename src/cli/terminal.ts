@@ -1,4 +1,6 @@
 import { stripVTControlCharacters, styleText } from 'node:util';
+import type { Clock } from '../util/clock.js';
+import type { CliIO, TextSink } from './io.js';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -28,21 +30,26 @@ export interface LiveLine {
   stop(): void;
 }
 
-interface Streams {
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-  env: NodeJS.ProcessEnv;
+/** What the terminal writes to and decides from (a part of {@link CliIO}). */
+export interface Streams {
+  stdout: TextSink;
+  stderr: TextSink;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Paces the live line's redraws. */
+  clock: Clock;
 }
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const CLEAR = '\r\x1b[2K';
+/** ms between two redraws of the live line (the spinner's pace). */
+const TICK = 100;
 
 /**
  * Decides the output mode once, from `--json` and whether each stream is a terminal.
  * The live line is written with `\r` + erase-line; it is drawn only on a terminal, so pipes and logs
  * never see a control code.
  */
-export function createTerminal(jsonFlag: boolean, { stdout, stderr, env }: Streams = process): Terminal {
+export function createTerminal(jsonFlag: boolean, { stdout, stderr, env, clock }: Streams): Terminal {
   const json = jsonFlag || !stdout.isTTY;
   const live = !jsonFlag && stderr.isTTY === true && env.TERM !== 'dumb';
   // NO_COLOR (https://no-color.org): any non-empty value turns colours off.
@@ -77,17 +84,24 @@ export function createTerminal(jsonFlag: boolean, { stdout, stderr, env }: Strea
     },
     liveLine(render) {
       if (!live) return { refresh() {}, stop() {} };
-      current = { render, frame: 0 };
+      const line = { render, frame: 0 };
+      current = line;
       draw();
-      const timer = setInterval(() => {
-        if (current) current.frame++;
-        draw();
-      }, 100);
+      // Ticks on the injected clock (a manual one in tests), stopped by its own signal.
+      const ticking = new AbortController();
+      void (async () => {
+        while (!ticking.signal.aborted) {
+          await clock.sleep(TICK, ticking.signal);
+          line.frame++;
+          draw();
+        }
+      })().catch(() => {});
       return {
         refresh: draw,
         stop: () => {
-          clearInterval(timer);
-          current = undefined;
+          if (ticking.signal.aborted) return;
+          ticking.abort();
+          if (current === line) current = undefined;
           stderr.write(CLEAR);
         },
       };

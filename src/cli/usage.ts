@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { closest } from '../util/did-you-mean.js';
+import type { TextSource } from './io.js';
 
 /** Exit codes of the bin. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -10,6 +11,12 @@ export class UsageError extends Error {
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** A piece of the command line as parseArgs read it, in order (flags keep their order here). */
+export type ParsedToken =
+  | { kind: 'option'; name: string; value: string | undefined }
+  | { kind: 'positional'; value: string }
+  | { kind: 'option-terminator' };
 
 /** Flags every command takes. */
 export const COMMON_OPTIONS = {
@@ -33,7 +40,8 @@ export function parseCommand<O extends Options>(args: string[], options: O) {
     );
   }
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    const parsed = parseArgs({ args, options, allowPositionals: true, strict: true, tokens: true });
+    return { ...parsed, tokens: parsed.tokens as ParsedToken[] };
   } catch (err) {
     const message = (err as Error).message;
     const code = (err as { code?: string }).code;
@@ -89,18 +97,30 @@ export function parseInteger(flag: string, text: string, min: number, max: numbe
 }
 
 /** Everything on stdin, as text; Ctrl-C while waiting for it is {@link Interrupted}. */
-export async function readStdin(stdin: NodeJS.ReadableStream, signal: AbortSignal): Promise<string> {
+export async function readStdin(stdin: TextSource, signal: AbortSignal): Promise<string> {
+  const decoder = new TextDecoder();
+  const iterator = stdin[Symbol.asyncIterator]();
   let text = '';
-  stdin.setEncoding('utf8');
-  const stop = () => (stdin as NodeJS.ReadStream).destroy?.();
+  // Ctrl-C ends the wait at once, whatever the stream does with destroy().
+  let stop = () => {};
+  const aborted = new Promise<'aborted'>((resolve) => {
+    stop = () => resolve('aborted');
+  });
   signal.addEventListener('abort', stop, { once: true });
+  if (signal.aborted) stop();
   try {
-    for await (const chunk of stdin) text += chunk;
-  } catch (err) {
-    if (!signal.aborted) throw err;
+    for (;;) {
+      const next = await Promise.race([iterator.next(), aborted]);
+      if (next === 'aborted') {
+        stdin.destroy?.();
+        void iterator.return?.()?.catch(() => {});
+        throw new Interrupted('interrupted while reading stdin; nothing was sent', [], []);
+      }
+      if (next.done) break;
+      text += typeof next.value === 'string' ? next.value : decoder.decode(next.value, { stream: true });
+    }
   } finally {
     signal.removeEventListener('abort', stop);
   }
-  if (signal.aborted) throw new Interrupted('interrupted while reading stdin; nothing was sent', [], []);
-  return text;
+  return text + decoder.decode();
 }

@@ -6,7 +6,7 @@ import {
   type SegmindError,
   UserAbortError,
 } from '../errors.js';
-import { openGate, type RequestGate } from '../limits/gate.js';
+import { type GateTicket, openGate, type RequestGate } from '../limits/gate.js';
 import type { ResolvedOptions } from '../options/client-options.js';
 import type { CallSettings } from '../options/request-options.js';
 import { runtimeTag } from '../runtime/detect.js';
@@ -149,6 +149,9 @@ export class Core {
     const hooks = spec.billable ? spec.hooks : undefined;
     let started = 0;
     let outcome = '';
+    // Fixed once for the call: a retry does not get a fresh queue allowance.
+    const gateDeadline = queueDeadline(spec);
+    let gateTimeout: unknown;
     return withRetries(
       async () => {
         started = performance.now();
@@ -156,13 +159,20 @@ export class Core {
         let url = spec.url;
         let res: HttpResponse;
         // Requests to the API wait their turn at the gate (rate limit, 429 pause); others do not.
-        const ticket = this.isApiOrigin(url)
-          ? await this.gate.acquire({
+        let ticket: GateTicket | undefined;
+        if (this.isApiOrigin(url)) {
+          try {
+            ticket = await this.gate.acquire({
               startsWork: spec.billable,
               signal: settings.signal,
-              deadline: queueDeadline(spec),
-            })
-          : undefined;
+              deadline: gateDeadline,
+            });
+          } catch (error) {
+            // The call's deadline passed while it queued: that ends the call, it is not retried.
+            gateTimeout = error;
+            throw error;
+          }
+        }
         try {
           if (hooks?.beforeSend) await hooks.beforeSend();
           for (let hops = 0; ; hops++) {
@@ -207,6 +217,7 @@ export class Core {
         signal: settings.signal,
         deadline: spec.deadline,
         retryAfter: (error) => (error instanceof APIError ? error.retryAfter : undefined),
+        isFinal: (error) => error === gateTimeout,
         onDecision: async (error, decision) => {
           // A 429 holds every request of the client until the server's reset (or the backoff), so
           // a burst of callers turns into one wait instead of a storm of retries.

@@ -59,6 +59,8 @@ export interface RetryPolicy {
   deadline?: number | undefined;
   /** How long the server asked to wait after `error`, in ms, when it said. */
   retryAfter(error: unknown): number | undefined;
+  /** `true` for an error that ends the call whatever it is (the call's deadline passed at the gate). */
+  isFinal?: ((error: unknown) => boolean) | undefined;
   /**
    * Told of each failed attempt with the decision taken, before any wait: logging, the 429 pause,
    * the journal's "nothing was billed" record. Awaited.
@@ -92,6 +94,7 @@ export function decide(
   policy: RetryPolicy,
 ): RetryDecision {
   if (error instanceof UserAbortError) return { retry: false, reason: 'aborted' };
+  if (policy.isFinal?.(error)) return { retry: false, reason: 'past-deadline' };
   if (!isRetryable(error, policy.billable)) {
     const billed = policy.billable && billingOutcome(error) === 'may-have-been-billed';
     return { retry: false, reason: billed ? 'may-have-been-billed' : 'not-retryable' };

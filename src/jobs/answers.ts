@@ -1,7 +1,7 @@
 import { APIError, isRecord, messageOf } from '../errors.js';
 import type { HttpResponse } from '../http/transport.js';
 import { utf8 } from '../runtime/bytes.js';
-import { parseJson } from '../util/json.js';
+import { parseJson, stringFieldOf } from '../util/json.js';
 import { jobIdProblem } from './job-id.js';
 import type { JobJSON, JobMetrics, JobOutput, JobResult, JobStatus } from './job-types.js';
 
@@ -34,7 +34,10 @@ export async function readJsonAnswer(
   jobId: string,
   limit?: number,
 ): Promise<JsonAnswer> {
-  const text = utf8(await res.bytes(limit));
+  return parseAnswer(res, utf8(await res.bytes(limit)), what, jobId);
+}
+
+function parseAnswer(res: HttpResponse, text: string, what: string, jobId: string): JsonAnswer {
   const body = parseJson(text);
   if (!isRecord(body)) {
     throw new APIError({
@@ -46,6 +49,34 @@ export async function readJsonAnswer(
       message: `${what} answered ${res.status} with something that is not a JSON object: ${text.slice(0, EXCERPT)}`,
     });
   }
+  return { body, res, text };
+}
+
+/**
+ * Reads a 2xx status answer. Like {@link readJsonAnswer} with a {@link SMALL_ANSWER_LIMIT} cap, except
+ * that a body cut at the cap which says `"status": "FAILED"` is still a FAILED status (its `error`
+ * read from what arrived): a failure's reason can be long, and `status()` never throws for FAILED.
+ */
+export async function readStatusAnswer(res: HttpResponse, jobId: string): Promise<JsonAnswer> {
+  const what = `The status of job ${jobId}`;
+  // One byte past the cap tells a body that fits from one that was cut (the rest is dropped unread).
+  const text = await res.text(SMALL_ANSWER_LIMIT + 1);
+  if (text.length * 3 <= SMALL_ANSWER_LIMIT || utf8Length(text) <= SMALL_ANSWER_LIMIT) {
+    return parseAnswer(res, text, what, jobId);
+  }
+  const failed = /"status"\s*:\s*"FAILED"/.exec(text);
+  if (!failed) {
+    throw new APIError({
+      status: res.status,
+      headers: res.headers,
+      requestId: jobId,
+      detail: `a body larger than ${SMALL_ANSWER_LIMIT} bytes`,
+      message: `${what} answered ${res.status} with a body larger than ${SMALL_ANSWER_LIMIT} bytes (a status is a few hundred); it was not read on`,
+    });
+  }
+  const body: Record<string, unknown> = { status: 'FAILED', error: stringFieldOf(text, 'error') ?? '' };
+  const id = stringFieldOf(text, 'request_id');
+  if (id) body.request_id = id;
   return { body, res, text };
 }
 
@@ -150,6 +181,17 @@ export function toResultAnswer(answer: JsonAnswer, jobId: string): ResultAnswer 
   if (typeof request_id === 'string') result.request_id = request_id;
   if (body.error === null) result.error = null;
   return { kind: 'completed', result };
+}
+
+/** UTF-8 length of `text`, without encoding it. */
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00 ? 4 : 3;
+    if (c >= 0xd800 && c < 0xdc00) i++;
+  }
+  return n;
 }
 
 // The value comes from JSON.parse, so a string, array or object is a JsonValue all the way down.

@@ -1,4 +1,4 @@
-import type { JsonValue } from '../results/decode-output.js';
+import type { JsonValue } from '../util/json.js';
 
 /** The states a v2 job goes through. A job ends COMPLETED or FAILED. */
 export type JobState = 'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'FAILED';

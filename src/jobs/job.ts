@@ -13,7 +13,7 @@ import type { HttpResponse } from '../http/transport.js';
 import { checkDuration } from '../options/checks.js';
 import { type CallSettings, callSettings, type RequestOptions } from '../options/request-options.js';
 import { clock } from '../util/clock.js';
-import { readJsonAnswer, SMALL_ANSWER_LIMIT, toJobStatus, toResultAnswer } from './answers.js';
+import { readJsonAnswer, readStatusAnswer, toJobStatus, toResultAnswer } from './answers.js';
 import { Deadline } from './deadline.js';
 import { jobIdProblem } from './job-id.js';
 import type { FailedJobStatus, JobJSON, JobResult, JobStatus } from './job-types.js';
@@ -257,12 +257,7 @@ export class Job {
           errorBodyLimit: JOB_ERROR_BODY_LIMIT,
         },
         async (res): Promise<Poll> => {
-          const answer = await readJsonAnswer(
-            res,
-            `The status of job ${this.requestId}`,
-            this.requestId,
-            SMALL_ANSWER_LIMIT,
-          );
+          const answer = await readStatusAnswer(res, this.requestId);
           const status = toJobStatus(answer.body, this.requestId);
           if (status.status !== 'FAILED') return { kind: 'status', status };
           return { kind: 'failed', status, error: this.#failedFromAnswer(res, answer.text) };

@@ -1,5 +1,3 @@
-import { lazyModule } from '../util/lazy.js';
-
 /** What a rate-limit store is told about the budget it keeps. */
 export interface RateLimitBudget {
   /** Requests allowed per window. */
@@ -56,9 +54,20 @@ type MemoryLimiterClass = new (opts: {
   keyPrefix?: string;
 }) => FlexibleLimiter;
 
-// Loaded on first use, and only the memory limiter's file: `import 'segmind'` stays light and never
-// loads the store adapters (Redis, Mongo, …) that the package's index pulls in.
-const memoryLimiter = lazyModule<MemoryLimiterClass>('rate-limiter-flexible/lib/RateLimiterMemory.js');
+let memoryLimiterClass: Promise<MemoryLimiterClass> | undefined;
+
+/**
+ * rate-limiter-flexible's memory limiter, loaded on first use and only that file: `import 'segmind'`
+ * stays light and never loads the store adapters (Redis, Mongo, …) the package's index pulls in.
+ * A literal specifier, so bundlers include it.
+ */
+function loadMemoryLimiter(): Promise<MemoryLimiterClass> {
+  memoryLimiterClass ??= import(
+    // @ts-expect-error: the package types its main entry only; this subpath is its memory limiter.
+    'rate-limiter-flexible/lib/RateLimiterMemory.js'
+  ).then((module: { default?: unknown }) => (module.default ?? module) as MemoryLimiterClass);
+  return memoryLimiterClass;
+}
 
 /**
  * Asks a rate-limiter-flexible limiter for one point: 0 when granted, else the ms until its window
@@ -78,15 +87,17 @@ export async function takePoint(limiter: FlexibleLimiter, key: string): Promise<
 /** A budget counted in this process: rate-limiter-flexible's memory limiter. */
 export const memoryStore: RateLimitStore = {
   counter({ points, windowMs }) {
-    let limiter: FlexibleLimiter | undefined;
+    let limiter: Promise<FlexibleLimiter> | undefined;
     const get = () => {
-      limiter ??= new (memoryLimiter())({ points, duration: windowMs / 1000, keyPrefix: 'segmind' });
+      limiter ??= loadMemoryLimiter().then(
+        (MemoryLimiter) => new MemoryLimiter({ points, duration: windowMs / 1000, keyPrefix: 'segmind' }),
+      );
       return limiter;
     };
     return {
-      take: () => takePoint(get(), 'requests'),
-      spendUntil: (ms) => get().block('requests', ms / 1000),
-      refund: () => get().reward('requests', 1),
+      take: async () => takePoint(await get(), 'requests'),
+      spendUntil: async (ms) => (await get()).block('requests', ms / 1000),
+      refund: async () => (await get()).reward('requests', 1),
     };
   },
 };

@@ -1,4 +1,5 @@
 import { RequestTimeoutError, UserAbortError } from '../errors.js';
+import { onAbort } from '../util/abort.js';
 import { clock } from '../util/clock.js';
 import type { GateRequest } from './gate.js';
 
@@ -13,7 +14,7 @@ interface Waiter {
  * A FIFO line of callers, each leaving early when its signal fires or its deadline passes (with the
  * usual errors). The owner grants the head with `grantNext()`. Our own rather than
  * rate-limiter-flexible's RateLimiterQueue: that one cannot drop a queued caller on abort, and its
- * deadlines are whole Unix seconds on `Date.now()`, not the SDK clock.
+ * deadlines are whole Unix seconds on the system clock, not the SDK clock.
  */
 export class WaitQueue {
   #items: Array<Waiter | undefined> = [];
@@ -47,17 +48,18 @@ export class WaitQueue {
         reject(error);
         if (this.#live === 0) this.#onEmpty?.();
       };
-      const onAbort = () => leave(new UserAbortError(signal?.reason));
+      const stopListening = signal
+        ? onAbort(signal, () => leave(new UserAbortError(signal.reason)))
+        : undefined;
       const waiter: Waiter = {
         resolve,
         reject,
         settled: false,
         cleanup() {
-          signal?.removeEventListener('abort', onAbort);
+          stopListening?.();
           timer?.abort();
         },
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
       if (deadline !== undefined) {
         timer = new AbortController();
         clock.sleep(deadline - since, timer.signal).then(

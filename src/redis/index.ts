@@ -1,6 +1,12 @@
+// @ts-expect-error: the package types its main entry only; these subpaths are its two limiters.
+import RateLimiterMemory from 'rate-limiter-flexible/lib/RateLimiterMemory.js';
+// @ts-expect-error: as above.
+import RateLimiterRedis from 'rate-limiter-flexible/lib/RateLimiterRedis.js';
+import { SegmindError } from '../errors.js';
 import type { RateLimitBudget, RateLimitCounter, RateLimitStore } from '../limits/store.js';
 import { type FlexibleLimiter, takePoint } from '../limits/store.js';
-import { lazyModule } from '../util/lazy.js';
+import { checkCount, checkOptionsObject } from '../options/checks.js';
+import { describeValue } from '../util/describe-value.js';
 
 export type { RateLimitBudget, RateLimitCounter, RateLimitStore } from '../limits/store.js';
 
@@ -39,9 +45,10 @@ interface LimiterOptions {
 }
 type LimiterClass = new (options: LimiterOptions) => FlexibleLimiter;
 
-// Only the two limiter files this store uses, not the package's index of every adapter.
-const redisLimiter = lazyModule<LimiterClass>('rate-limiter-flexible/lib/RateLimiterRedis.js');
-const memoryLimiter = lazyModule<LimiterClass>('rate-limiter-flexible/lib/RateLimiterMemory.js');
+// Only the two limiter files this store uses, not the package's index of every adapter (this entry
+// point is opt-in, so they load with it).
+const RedisLimiter = RateLimiterRedis as LimiterClass;
+const MemoryLimiter = RateLimiterMemory as LimiterClass;
 
 /**
  * A rate-limit store in Redis, so many processes (on any machine) share one per-minute budget.
@@ -59,18 +66,26 @@ const memoryLimiter = lazyModule<LimiterClass>('rate-limiter-flexible/lib/RateLi
  * });
  */
 export function redisStore(redis: RedisLikeClient, options: RedisStoreOptions = {}): RateLimitStore {
-  if (typeof redis !== 'object' || redis === null) {
-    throw new TypeError('redisStore(redis): pass your ioredis or node-redis client');
-  }
-  const prefix = options.prefix ?? 'segmind';
-  if (typeof prefix !== 'string' || !prefix)
-    throw new TypeError('redisStore: prefix must be a non-empty string');
-  const insurance = options.insuranceRequestsPerMinute;
-  if (insurance !== undefined && (!Number.isInteger(insurance) || insurance < 1)) {
-    throw new TypeError(
-      `redisStore: insuranceRequestsPerMinute must be a whole number ≥ 1, got ${String(insurance)}`,
+  // Checked here, at once: a wrong client would otherwise surface only as an "outage" at the first call.
+  const client = redis as { sendCommand?: unknown; defineCommand?: unknown } | null;
+  if (
+    typeof client !== 'object' ||
+    client === null ||
+    (typeof client.sendCommand !== 'function' && typeof client.defineCommand !== 'function')
+  ) {
+    throw new SegmindError(
+      `redisStore(redis): redis must be your ioredis or node-redis client (one with sendCommand), got ${describeValue(redis)}`,
     );
   }
+  const o = checkOptionsObject('redisStore options', options, ['prefix', 'insuranceRequestsPerMinute']);
+  const prefix = o.prefix ?? 'segmind';
+  if (typeof prefix !== 'string' || !prefix) {
+    throw new SegmindError(`redisStore: prefix must be a non-empty string, got ${describeValue(prefix)}`);
+  }
+  const insurance =
+    o.insuranceRequestsPerMinute === undefined
+      ? undefined
+      : checkCount('redisStore: insuranceRequestsPerMinute', o.insuranceRequestsPerMinute, 1);
   return {
     counter(budget) {
       return new RedisCounter(redis, prefix, insurance ?? budget.points, budget);
@@ -87,7 +102,7 @@ class RedisCounter implements RateLimitCounter {
 
   constructor(redis: object, prefix: string, insurance: number, budget: RateLimitBudget) {
     const seconds = Math.max(1, Math.round(budget.windowMs / 1000));
-    this.#shared = new (redisLimiter())({
+    this.#shared = new RedisLimiter({
       storeClient: redis,
       points: budget.points,
       duration: seconds,
@@ -98,7 +113,7 @@ class RedisCounter implements RateLimitCounter {
       // ioredis has defineCommand; node-redis v4+ does not (its class name varies by version).
       useRedisPackage: typeof (redis as { defineCommand?: unknown }).defineCommand !== 'function',
     });
-    this.#insurance = new (memoryLimiter())({ points: insurance, duration: seconds, keyPrefix: prefix });
+    this.#insurance = new MemoryLimiter({ points: insurance, duration: seconds, keyPrefix: prefix });
     this.#log = budget.log;
   }
 

@@ -2,10 +2,10 @@ import { APIError, isRecord, type ResponseHeaders } from '../errors.js';
 import type { HttpResponse } from '../http/transport.js';
 import { Base64Decoder } from '../runtime/base64.js';
 import { concatBytes, latin1, utf8 } from '../runtime/bytes.js';
+import type { JsonValue } from '../util/json.js';
 import { ImageResult, sniffImageType } from './image-result.js';
 
-/** A parsed JSON value. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type { JsonValue };
 
 /**
  * What a v1 call for a model the SDK does not type can yield: an image, parsed JSON, text, or

@@ -1,3 +1,5 @@
+import { SegmindError } from '../errors.js';
+
 /** The JavaScript runtimes the SDK tells apart. `edge` is a Workers-like runtime (Vercel Edge, Netlify Edge). */
 export type RuntimeName = 'node' | 'bun' | 'deno' | 'workerd' | 'edge' | 'browser' | 'unknown';
 
@@ -44,6 +46,15 @@ export function runtimeTag(): string {
           ? g.process?.versions?.node
           : undefined;
   return version ? `${name}/${version}` : name;
+}
+
+/** The error for a feature that needs a file system, on a runtime without one (Workers, browsers). */
+export function noFileSystem(feature: string): SegmindError {
+  const where = detectRuntime() === 'browser' ? 'in a browser' : `on this runtime (${detectRuntime()})`;
+  return new SegmindError(
+    `${feature} needs a file system, and there is none ${where}: use the bytes in memory instead ` +
+      '(image.data, client.download(url)) and store them where your platform keeps files (R2, KV, S3…).',
+  );
 }
 
 /** Whether the runtime has a file system the SDK may write to (`save`, `downloadToFile`, journals). */

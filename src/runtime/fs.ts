@@ -1,6 +1,6 @@
 import type * as FsPromises from 'node:fs/promises';
 import { SegmindError } from '../errors.js';
-import { detectRuntime, hasFileSystem } from './detect.js';
+import { hasFileSystem, noFileSystem } from './detect.js';
 
 /** A file opened for writing by {@link FileSystem.create}. */
 export interface FileWriter {
@@ -31,15 +31,7 @@ let loaded: Promise<FileSystem> | undefined;
  * `node:fs` is imported only here, on first use: Workers without `nodejs_compat` cannot even load it.
  */
 export function fileSystem(feature: string): Promise<FileSystem> {
-  if (!hasFileSystem()) {
-    const where = detectRuntime() === 'browser' ? 'in a browser' : `on this runtime (${detectRuntime()})`;
-    return Promise.reject(
-      new SegmindError(
-        `${feature} needs a file system, and there is none ${where}: use the bytes in memory instead ` +
-          '(image.data, client.download(url)) and store them where your platform keeps files (R2, KV, S3…).',
-      ),
-    );
-  }
+  if (!hasFileSystem()) return Promise.reject(noFileSystem(feature));
   loaded ??= load().catch((err: unknown) => {
     loaded = undefined;
     throw new SegmindError(`${feature}: could not load node:fs/promises (${(err as Error).message})`, {
@@ -49,12 +41,10 @@ export function fileSystem(feature: string): Promise<FileSystem> {
   return loaded;
 }
 
-// The specifier is a variable so that bundlers for Workers and browsers do not try to resolve it:
-// this line only runs on Node, Bun and Deno, which all provide it.
-const FS_PROMISES = 'node:fs/promises';
-
+// A literal specifier, so bundlers see it; the Workers/browser build swaps this module for
+// no-fs.ts (tsup.config.ts), where nothing imports node:fs at all.
 async function load(): Promise<FileSystem> {
-  const fs = (await import(/* webpackIgnore: true */ /* @vite-ignore */ FS_PROMISES)) as typeof FsPromises;
+  const fs = await import('node:fs/promises');
   return {
     promises: fs,
     writeFile: (path, data) => fs.writeFile(path, data),

@@ -20,7 +20,7 @@ const SHORT_SECRET = 4;
 // place rather than a secret threaded through every call site. Counted per key, dropped when the
 // client that registered it is garbage-collected.
 const liveSecrets = new Map<string, number>();
-const matchers = new Map<string, RegExp>();
+const matchers = new Map<string, { forms: string[]; re: RegExp }>();
 const release =
   typeof FinalizationRegistry === 'function'
     ? new FinalizationRegistry<string>((secret) => forget(secret))
@@ -42,23 +42,38 @@ export function registerSecret(owner: object, secret: string): void {
   release?.register(owner, secret);
 }
 
-function matcherFor(secret: string): RegExp {
-  let re = matchers.get(secret);
-  if (!re) {
-    const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    re = new RegExp(secret.length < SHORT_SECRET ? `(?<![\\w-])${escaped}(?![\\w-])` : escaped, 'g');
-    matchers.set(secret, re);
-  }
-  return re;
+/**
+ * The forms a key can take in text the server echoes: as is, and escaped inside a JSON string
+ * (`"` → `\"`, `\` → `\\`, and `/` → `\/`, which some encoders add). A key is visible ASCII, so
+ * no other escape applies.
+ */
+function formsOf(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  return [...new Set([secret, json, json.replaceAll('/', '\\/')])].sort((a, b) => b.length - a.length);
 }
 
-/** Removes `secret` (when given) and every live client's key from `text`. Nothing else changes. */
-export function removeSecrets(text: string, secret?: string): string {
-  let out = text;
-  if (secret && out.includes(secret)) out = out.replace(matcherFor(secret), REDACTED);
-  for (const live of liveSecrets.keys()) {
-    if (live !== secret && out.includes(live)) out = out.replace(matcherFor(live), REDACTED);
+function matcherFor(secret: string): { forms: string[]; re: RegExp } {
+  let matcher = matchers.get(secret);
+  if (!matcher) {
+    const forms = formsOf(secret);
+    const any = forms.map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    const re = new RegExp(secret.length < SHORT_SECRET ? `(?<![\\w-])(?:${any})(?![\\w-])` : any, 'g');
+    matcher = { forms, re };
+    matchers.set(secret, matcher);
   }
+  return matcher;
+}
+
+// A cheap test before the regex: most text holds no key in any form.
+function scrub(text: string, secret: string): string {
+  const { forms, re } = matcherFor(secret);
+  return forms.some((form) => text.includes(form)) ? text.replace(re, REDACTED) : text;
+}
+
+/** Removes `secret` (when given) and every live client's key, raw or JSON-escaped, from `text`. */
+export function removeSecrets(text: string, secret?: string): string {
+  let out = secret ? scrub(text, secret) : text;
+  for (const live of liveSecrets.keys()) if (live !== secret) out = scrub(out, live);
   return out;
 }
 

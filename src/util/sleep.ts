@@ -1,4 +1,5 @@
 import { UserAbortError } from '../errors.js';
+import { onAbort } from './abort.js';
 
 // Hand-written rather than `node:timers/promises`: this module is loaded by every runtime the SDK
 // supports, and Cloudflare Workers without `nodejs_compat` cannot import `node:` modules. It also
@@ -9,14 +10,15 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(new UserAbortError(signal.reason));
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new UserAbortError(signal?.reason));
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      stop?.();
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const stop = signal
+      ? onAbort(signal, () => {
+          clearTimeout(timer);
+          reject(new UserAbortError(signal.reason));
+        })
+      : undefined;
   });
 }

@@ -1,35 +1,37 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { createMockServer, type MockServer } from 'segmind/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ROOT } from '../support/child.js';
-import { BIN, bin, cleanEnv, parseLines, spawnNodeClean } from './bin.js';
+import { createMockServer } from 'segmind/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useManualClock } from '../support/manual-clock.js';
+import { useServer } from '../support/use-server.js';
+import { cli, parseLines, tempDir } from './run-cli.js';
 
-let server: MockServer;
+const server = useServer(() =>
+  createMockServer({
+    queueTime: 50,
+    jobDuration: (p) => (String(p.prompt).includes('slow') ? 5_000 : 200),
+    failWhen: (p) => (String(p.prompt).includes('broken') ? 'the model crashed' : undefined),
+  }),
+);
+const clock = useManualClock();
 let dir: string;
 const env = () => ({ SEGMIND_API_KEY: 'SG_0123456789abcdef', SEGMIND_BASE_URL: server.url });
 const submits = () => server.requests.filter((r) => r.method === 'POST');
 
-beforeAll(async () => {
-  server = await createMockServer({
-    queueTime: 50,
-    jobDuration: (p) => (String(p.prompt).includes('slow') ? 5_000 : 200),
-    failWhen: (p) => (String(p.prompt).includes('broken') ? 'the model crashed' : undefined),
-  });
-});
-afterAll(() => server.close());
+/** Lets the event loop turn until `condition` holds (the state under test), never on a timer. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}
+
 beforeEach(() => {
-  server.reset();
-  dir = mkdtempSync(join(tmpdir(), 'segmind-batch-'));
+  dir = tempDir('segmind-batch-');
 });
 
 describe('segmind batch', () => {
   it('makes one image per prompt line, named by line number, with the flags applied to each', async () => {
     writeFileSync(join(dir, 'prompts.txt'), 'a fox\n\na cat\na dog\n');
-    const r = await bin(
+    const r = await cli(
       ['batch', 'fast-flux-schnell', 'prompts.txt', '-o', 'out/', '--aspect-ratio', '2:3'],
       {
         env: env(),
@@ -56,7 +58,7 @@ describe('segmind batch', () => {
 
   it('reads JSONL from stdin (-): each line is a params object whose keys win over the flags', async () => {
     const input = '{"prompt":"one","seed":7}\n{"prompt":"two","steps":2}\n';
-    const r = await bin(['batch', 'fast-flux-schnell', '-', '--steps', '3', '-o', 'out'], {
+    const r = await cli(['batch', 'fast-flux-schnell', '-', '--steps', '3', '-o', 'out'], {
       env: env(),
       cwd: dir,
       input,
@@ -72,7 +74,7 @@ describe('segmind batch', () => {
 
   it('checks every line first: broken ones are listed with line numbers, nothing is sent (exit 2)', async () => {
     const input = '{"prompt":"ok"}\n{"prompt":"x","steps":9}\n{"prompt":"y","sampler":"euler"}\nnot json\n';
-    const r = await bin(['batch', 'fast-flux-schnell', '-'], { env: env(), cwd: dir, input });
+    const r = await cli(['batch', 'fast-flux-schnell', '-'], { env: env(), cwd: dir, input });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('line 2: steps: must be an integer from 1 to 8');
     expect(r.stderr).toContain('line 3: sampler: unknown parameter');
@@ -83,7 +85,7 @@ describe('segmind batch', () => {
   it('refuses to overwrite an earlier image without --force, before sending anything', async () => {
     writeFileSync(join(dir, 'prompts.txt'), 'a fox\n');
     writeFileSync(join(dir, '0001.png'), 'mine');
-    const r = await bin(['batch', 'fast-flux-schnell', 'prompts.txt'], { env: env(), cwd: dir });
+    const r = await cli(['batch', 'fast-flux-schnell', 'prompts.txt'], { env: env(), cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('0001.png already exists');
     expect(server.requests).toHaveLength(0);
@@ -92,7 +94,7 @@ describe('segmind batch', () => {
 
   it('a failed line does not stop the others; the batch exits 1 and names it', async () => {
     writeFileSync(join(dir, 'prompts.txt'), 'a fox\na broken fox\na cat\n');
-    const r = await bin(['batch', 'fast-flux-schnell', 'prompts.txt', '-o', 'out/'], {
+    const r = await cli(['batch', 'fast-flux-schnell', 'prompts.txt', '-o', 'out/'], {
       env: env(),
       cwd: dir,
     });
@@ -111,7 +113,7 @@ describe('segmind batch', () => {
     [['--via', 'v3'], '--via: must be async or sync'],
   ])('refuses %j (exit 2)', async (flags, message) => {
     writeFileSync(join(dir, 'prompts.txt'), 'a fox\n');
-    const r = await bin(['batch', 'fast-flux-schnell', 'prompts.txt', ...flags], { env: env(), cwd: dir });
+    const r = await cli(['batch', 'fast-flux-schnell', 'prompts.txt', ...flags], { env: env(), cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
     expect(server.requests).toHaveLength(0);
@@ -119,7 +121,7 @@ describe('segmind batch', () => {
 
   it('--via sync makes v1 calls', async () => {
     writeFileSync(join(dir, 'prompts.txt'), 'a fox\na cat\n');
-    const r = await bin(
+    const r = await cli(
       ['batch', 'flux-schnell', 'prompts.txt', '--via', 'sync', '--width', '512', '--height', '512'],
       {
         env: env(),
@@ -148,24 +150,15 @@ describe('segmind batch', () => {
       '--journal',
       'run.jsonl',
     ];
-    const child = spawnNodeClean(args, { env: env(), cwd: dir });
-    child.stdin?.end();
-    let stderr = '';
-    let stdout = '';
-    child.stdout?.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr?.on('data', (d) => {
-      stderr += d;
-    });
-    // Interrupt once both first jobs are submitted (the journal has their ids).
-    const poll = setInterval(() => {
-      if (server.jobs.size >= 2) {
-        clearInterval(poll);
-        child.kill('SIGINT');
-      }
-    }, 20);
-    const code = await new Promise((resolve) => child.on('close', resolve));
+    // Time moves only when the test says: the state under test is two jobs submitted and both
+    // waiting for their next status check; Ctrl-C comes then.
+    clock.autoAdvance(false);
+    const ctrlC = new AbortController();
+    const first = cli(args, { env: env(), cwd: dir, signal: ctrlC.signal });
+    await until(() => server.jobs.size === 2 && clock.pending === 2);
+    ctrlC.abort();
+    const { code, stdout, stderr } = await first;
+    clock.autoAdvance(true);
     expect(code).toBe(130);
     const running = [...server.jobs.keys()];
     expect(running).toHaveLength(2);
@@ -177,7 +170,7 @@ describe('segmind batch', () => {
 
     // The jobs finish on the server meanwhile; the re-run re-attaches to them and submits the rest.
     for (const job of server.jobs.values()) job.endsAt = Date.now();
-    const again = await bin(args, { env: env(), cwd: dir });
+    const again = await cli(args, { env: env(), cwd: dir });
     expect(again.code).toBe(0);
     expect(submits()).toHaveLength(5);
     expect(new Set(submits().map((q) => (q.json as { prompt: string }).prompt)).size).toBe(5);
@@ -188,52 +181,19 @@ describe('segmind batch', () => {
       '0004.png',
       '0005.png',
     ]);
-  }, 60_000);
+  });
 });
 
-const hasScript = (() => {
-  try {
-    execFileSync('script', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-describe.skipIf(!hasScript)('segmind batch on a terminal', () => {
+describe('segmind batch on a terminal', () => {
   it('draws a progress bar that advances, with the rate limit it holds to', async () => {
     writeFileSync(join(dir, 'prompts.txt'), 'one\ntwo\nthree\nfour\n');
-    const TSX = import.meta.resolve('tsx');
-    const command = [
-      process.execPath,
-      '--import',
-      TSX,
-      BIN,
-      'batch',
-      'fast-flux-schnell',
-      'prompts.txt',
-      '--concurrency',
-      '1',
-      '--rpm',
-      '50',
-    ].join(' ');
-    const output = await new Promise<string>((resolve) => {
-      const child = spawn('script', ['-qfec', command, '/dev/null'], {
-        cwd: dir,
-        env: {
-          ...process.env,
-          ...cleanEnv(env()),
-          TSX_TSCONFIG_PATH: `${ROOT}tsconfig.json`,
-          NODE_NO_WARNINGS: '1',
-        },
-      });
-      let out = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-      });
-      child.on('close', () => resolve(out));
+    const r = await cli(['batch', 'fast-flux-schnell', 'prompts.txt', '--concurrency', '1', '--rpm', '50'], {
+      env: { ...env(), TERM: 'xterm-256color' },
+      cwd: dir,
+      tty: true,
     });
-    const frames = output
+    expect(r.code).toBe(0);
+    const frames = r.stderr
       .split(/\r|\n/)
       .map((l) => stripVTControlCharacters(l).trim())
       .filter(Boolean);
@@ -242,7 +202,7 @@ describe.skipIf(!hasScript)('segmind batch on a terminal', () => {
     expect(new Set(counts).size).toBeGreaterThanOrEqual(3);
     expect(counts).toEqual([...counts].sort());
     expect(frames.some((l) => /limit 50 rpm/.test(l) && /ETA/.test(l) && /\/min/.test(l))).toBe(true);
-    expect(frames.at(-1)).toMatch(/^✔ 4 saved to \./);
+    expect(stripVTControlCharacters(r.stdout).trim()).toMatch(/^✔ 4 saved to \./);
     expect(existsSync(join(dir, '0004.png'))).toBe(true);
   });
 });

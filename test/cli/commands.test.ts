@@ -1,28 +1,26 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createMockServer, type MockServer, pngSize } from 'segmind/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMockServer, pngSize } from 'segmind/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { modelFlags, PARAM_DOCS } from '../../src/cli/model-flags.js';
 import { FastFluxSchnellParamsSchema, FluxSchnellParamsSchema, VERSION } from '../../src/index.js';
-import { bin } from './bin.js';
+import { useManualClock } from '../support/manual-clock.js';
+import { useFakes, useServer } from '../support/use-server.js';
+import { cli, tempDir } from './run-cli.js';
 
-let server: MockServer;
+const server = useServer(() => createMockServer({ queueTime: 30, jobDuration: 60, credits: 10, cost: 0.25 }));
+const fake = useFakes();
+useManualClock();
 let dir: string;
 const env = () => ({ SEGMIND_API_KEY: 'SG_0123456789abcdef', SEGMIND_BASE_URL: server.url });
 
-beforeAll(async () => {
-  server = await createMockServer({ queueTime: 30, jobDuration: 60, credits: 10, cost: 0.25 });
-});
-afterAll(() => server.close());
 beforeEach(() => {
-  server.reset();
-  dir = mkdtempSync(join(tmpdir(), 'segmind-cli-'));
+  dir = tempDir();
 });
 
 describe('segmind sync', () => {
   it('makes one v1 call, saves the image and reports the credits left', async () => {
-    const r = await bin(
+    const r = await cli(
       ['sync', 'flux-schnell', 'a tiger', '--width', '512', '--height', '768', '-o', 'out/'],
       {
         env: env(),
@@ -42,7 +40,7 @@ describe('segmind sync', () => {
 
   it('exits 1 with the server message when the call is refused', async () => {
     server.inject({ status: 406, body: { error: 'Insufficient credits' } });
-    const r = await bin(['sync', 'flux-schnell', 'a tiger'], { env: env(), cwd: dir });
+    const r = await cli(['sync', 'flux-schnell', 'a tiger'], { env: env(), cwd: dir });
     expect(r.code).toBe(1);
     expect(r.events.at(-1)).toMatchObject({
       event: 'error',
@@ -54,19 +52,19 @@ describe('segmind sync', () => {
 
 describe('segmind job', () => {
   it('prints a job status, then waits and saves with --wait -o', async () => {
-    const submitted = await bin(['run', 'fast-flux-schnell', 'a fox', '-o', 'first.png'], {
+    const submitted = await cli(['run', 'fast-flux-schnell', 'a fox', '-o', 'first.png'], {
       env: env(),
       cwd: dir,
     });
     const id = submitted.events[0]!.requestId as string;
 
-    const status = await bin(['job', id], { env: env(), cwd: dir });
+    const status = await cli(['job', id], { env: env(), cwd: dir });
     expect(status.code).toBe(0);
     expect(status.events).toEqual([
       expect.objectContaining({ event: 'status', requestId: id, status: 'COMPLETED' }),
     ]);
 
-    const waited = await bin(['job', id, '--wait', '-o', 'again.png'], { env: env(), cwd: dir });
+    const waited = await cli(['job', id, '--wait', '-o', 'again.png'], { env: env(), cwd: dir });
     expect(waited.code).toBe(0);
     expect(waited.events.at(-1)).toMatchObject({
       event: 'result',
@@ -77,25 +75,21 @@ describe('segmind job', () => {
   });
 
   it('exits 1 for a FAILED job and for an unknown one', async () => {
-    const failing = await createMockServer({ queueTime: 1, jobDuration: 1, failWhen: () => 'NSFW content' });
-    try {
-      const e = { SEGMIND_API_KEY: 'SG_0123456789abcdef', SEGMIND_BASE_URL: failing.url };
-      const run = await bin(['run', 'fast-flux-schnell', 'a fox'], { env: e, cwd: dir });
-      const id = run.events[0]!.requestId as string;
-      const failed = await bin(['job', id], { env: e, cwd: dir });
-      expect(failed.code).toBe(1);
-      expect(failed.events[0]).toMatchObject({ event: 'status', status: 'FAILED', error: 'NSFW content' });
+    const failing = await fake({ queueTime: 1, jobDuration: 1, failWhen: () => 'NSFW content' });
+    const e = { SEGMIND_API_KEY: 'SG_0123456789abcdef', SEGMIND_BASE_URL: failing.url };
+    const run = await cli(['run', 'fast-flux-schnell', 'a fox'], { env: e, cwd: dir });
+    const id = run.events[0]!.requestId as string;
+    const failed = await cli(['job', id], { env: e, cwd: dir });
+    expect(failed.code).toBe(1);
+    expect(failed.events[0]).toMatchObject({ event: 'status', status: 'FAILED', error: 'NSFW content' });
 
-      const unknown = await bin(['job', 'no-such-job'], { env: e, cwd: dir });
-      expect(unknown.code).toBe(1);
-      expect(unknown.events.at(-1)).toMatchObject({ error: { name: 'NotFoundError', status: 404 } });
-    } finally {
-      await failing.close();
-    }
+    const unknown = await cli(['job', 'no-such-job'], { env: e, cwd: dir });
+    expect(unknown.code).toBe(1);
+    expect(unknown.events.at(-1)).toMatchObject({ error: { name: 'NotFoundError', status: 404 } });
   });
 
   it('refuses a malformed id with exit 2 before sending anything', async () => {
-    const r = await bin(['job', '../etc'], { env: env(), cwd: dir });
+    const r = await cli(['job', '../etc'], { env: env(), cwd: dir });
     expect(r.code).toBe(2);
     expect(server.requests).toHaveLength(0);
   });
@@ -103,7 +97,7 @@ describe('segmind job', () => {
 
 describe('segmind models', () => {
   it('describes every typed parameter with its rule and default, without a key', async () => {
-    const r = await bin(['models', 'flux-schnell'], { cwd: dir });
+    const r = await cli(['models', 'flux-schnell'], { cwd: dir });
     expect(r.code).toBe(0);
     const [model] = r.events;
     expect(model).toMatchObject({ model: 'flux-schnell', defaults: { steps: '4', width: '1024' } });
@@ -112,7 +106,7 @@ describe('segmind models', () => {
   });
 
   it('suggests the typed model meant (exit 2)', async () => {
-    const r = await bin(['models', 'flux-schnel'], { cwd: dir });
+    const r = await cli(['models', 'flux-schnel'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('did you mean flux-schnell?');
   });
@@ -140,14 +134,14 @@ describe('help and version', () => {
   it.each(['run', 'sync', 'batch', 'job', 'models'])(
     'segmind %s --help prints its usage and exits 0',
     async (command) => {
-      const r = await bin([command, '--help'], { cwd: dir });
+      const r = await cli([command, '--help'], { cwd: dir });
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(`Usage: segmind ${command}`);
     },
   );
 
   it('run --help lists the generated flags with ranges, choices and defaults', async () => {
-    const r = await bin(['run', '--help'], { cwd: dir });
+    const r = await cli(['run', '--help'], { cwd: dir });
     expect(r.stdout).toMatch(/--steps <1-8>\s+Inference steps: an integer from 1 to 8 \[default: 4\]/);
     expect(r.stdout).toMatch(/--width <512-2048>\s+.*a multiple of 8 \[default: 1024\]/);
     expect(r.stdout).toMatch(/--aspect-ratio <value>\s+.*16:9.*\[default: 1:1\]/);
@@ -155,16 +149,16 @@ describe('help and version', () => {
   });
 
   it('--help and --version at the top level', async () => {
-    const help = await bin(['--help'], { cwd: dir });
+    const help = await cli(['--help'], { cwd: dir });
     expect(help.code).toBe(0);
     for (const c of ['run', 'sync', 'batch', 'job', 'models']) expect(help.stdout).toContain(`segmind ${c} `);
-    const version = await bin(['--version'], { cwd: dir });
+    const version = await cli(['--version'], { cwd: dir });
     expect(version).toMatchObject({ code: 0, stdout: `${VERSION}\n` });
   });
 
   it('an unknown command or no command is a usage error (exit 2)', async () => {
-    expect((await bin(['generate'], { cwd: dir })).code).toBe(2);
-    expect((await bin([], { cwd: dir })).code).toBe(2);
+    expect((await cli(['generate'], { cwd: dir })).code).toBe(2);
+    expect((await cli([], { cwd: dir })).code).toBe(2);
   });
 });
 
@@ -177,5 +171,20 @@ describe('the SDK does not load the CLI', () => {
     );
     expect(files.length).toBeGreaterThan(10);
     for (const f of files) expect(readFileSync(join(src, f), 'utf8'), f).not.toMatch(/from '[./]*cli\//);
+  });
+});
+
+describe('the bin reaches the process only through its entry point', () => {
+  it('no module in src/cli/ but index.ts reads process (streams, env, cwd, signals, exit)', async () => {
+    const { readdirSync } = await import('node:fs');
+    const cliDir = new URL('../../src/cli/', import.meta.url).pathname;
+    const files = (readdirSync(cliDir, { recursive: true }) as string[]).filter(
+      (f) => f.endsWith('.ts') && f !== 'index.ts',
+    );
+    expect(files.length).toBeGreaterThan(10);
+    for (const f of files) {
+      const code = readFileSync(join(cliDir, f), 'utf8').replace(/^\s*(\/\/|\*).*$/gm, '');
+      expect(code, f).not.toMatch(/\bprocess\.|\bDate\.now\(|\bset(Interval|Timeout)\(/);
+    }
   });
 });

@@ -3,16 +3,18 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pathIn, planOutput } from '../../src/cli/output-path.js';
 import { pace, renderBar } from '../../src/cli/progress-bar.js';
-import { numbered, outputPath, writeImage } from '../../src/cli/save-output.js';
+import { type ExtensionMismatch, numbered, writeImage } from '../../src/cli/save-output.js';
 import { createTerminal } from '../../src/cli/terminal.js';
 import { parseDuration, UsageError } from '../../src/cli/usage.js';
+import { clock } from '../../src/util/clock.js';
 
 function stream(isTTY: boolean) {
   const chunks: string[] = [];
   return {
     chunks,
-    stream: { isTTY, columns: 80, write: (s: string) => chunks.push(s) > 0 } as unknown as NodeJS.WriteStream,
+    stream: { isTTY, columns: 80, write: (s: string) => chunks.push(s) > 0 },
   };
 }
 
@@ -33,6 +35,7 @@ describe('output mode', () => {
         stdout: out.stream,
         stderr: err.stream,
         env: { NO_COLOR: noColor },
+        clock,
       });
       expect(term.json).toBe(json);
       expect(term.live).toBe(live);
@@ -46,7 +49,7 @@ describe('output mode', () => {
   it('draws the live line with carriage return and erase-line, and clears it on stop', () => {
     const out = stream(true);
     const err = stream(true);
-    const term = createTerminal(false, { stdout: out.stream, stderr: err.stream, env: {} });
+    const term = createTerminal(false, { stdout: out.stream, stderr: err.stream, env: {}, clock });
     const line = term.liveLine((frame) => `${frame} working`);
     line.stop();
     expect(err.chunks[0]).toBe('\r\x1b[2K⠋ working');
@@ -55,7 +58,7 @@ describe('output mode', () => {
 
   it('never draws a live line when stderr is not a terminal', () => {
     const err = stream(false);
-    const term = createTerminal(false, { stdout: stream(true).stream, stderr: err.stream, env: {} });
+    const term = createTerminal(false, { stdout: stream(true).stream, stderr: err.stream, env: {}, clock });
     term.liveLine(() => 'working').stop();
     expect(err.chunks).toEqual([]);
   });
@@ -66,6 +69,7 @@ describe('progress bar', () => {
     stdout: stream(true).stream,
     stderr: stream(true).stream,
     env: { NO_COLOR: '1' },
+    clock,
   });
 
   it('shows done/total, the counts, the pace, ETA and the rate limit', () => {
@@ -108,12 +112,18 @@ describe('durations', () => {
 
 describe('writing images', () => {
   const dir = () => mkdtempSync(join(tmpdir(), 'segmind-parts-'));
+  const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const options = (cwd: string, force = false) => {
+    const warnings: ExtensionMismatch[] = [];
+    return { warnings, cwd, force, warn: (w: ExtensionMismatch) => warnings.push(w) };
+  };
 
   it('puts a file inside -o when it is a folder, and numbers the images after the first', () => {
     const d = dir();
-    expect(outputPath(d, 'name')).toBe(join(d, 'name'));
-    expect(outputPath('new/', 'name')).toBe(join('new', 'name'));
-    expect(outputPath('fox.jpg', 'name')).toBe('fox.jpg');
+    expect(pathIn(planOutput(undefined, d, false), 'name')).toBe('name');
+    expect(pathIn(planOutput('.', d, false), 'name')).toBe('name');
+    expect(pathIn(planOutput('new/', d, false), 'name')).toBe(join('new', 'name'));
+    expect(pathIn(planOutput('fox.jpg', d, false), 'name')).toBe('fox.jpg');
     expect([0, 1, 2].map((i) => numbered('out/fox.jpg', i))).toEqual([
       'out/fox.jpg',
       'out/fox-2.jpg',
@@ -121,22 +131,46 @@ describe('writing images', () => {
     ]);
   });
 
-  it('adds the extension of the image type to a path without one', async () => {
+  it('adds the extension of the bytes to a path without one, relative to the folder given', async () => {
     const d = dir();
-    const saved = await writeImage(join(d, 'fox'), Buffer.from('png'), 'image/png', false);
-    expect(saved).toEqual({ path: join(d, 'fox.png'), size: 3, contentType: 'image/png' });
+    const o = options(d);
+    const saved = await writeImage('fox', PNG, 'image/png', o);
+    expect(saved).toEqual({ path: 'fox.png', size: PNG.length, contentType: 'image/png' });
+    expect(readFileSync(join(d, 'fox.png'))).toEqual(PNG);
+    expect(o.warnings).toEqual([]);
+  });
+
+  it('names a file by its bytes when the content type says otherwise', async () => {
+    const d = dir();
+    const saved = await writeImage('fox', PNG, 'image/jpeg', options(d));
+    expect(saved).toMatchObject({ path: 'fox.png', contentType: 'image/png' });
+  });
+
+  it('keeps the bytes and the name when the extension differs, and warns', async () => {
+    const d = dir();
+    const o = options(d);
+    const saved = await writeImage('fox.JPG', PNG, 'image/png', o);
+    expect(saved.path).toBe('fox.JPG');
+    expect(readFileSync(join(d, 'fox.JPG'))).toEqual(PNG);
+    expect(o.warnings).toEqual([
+      { code: 'extension-mismatch', path: 'fox.JPG', contentType: 'image/png', expected: '.png' },
+    ]);
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0]);
+    const quiet = options(d);
+    await writeImage('photo.jpeg', jpeg, 'image/jpeg', quiet);
+    expect(quiet.warnings).toEqual([]);
   });
 
   it('never replaces a file that appeared meanwhile, unless forced, and leaves no temporary file', async () => {
     const d = dir();
     const path = join(d, 'fox.png');
     writeFileSync(path, 'theirs');
-    await expect(writeImage(path, Buffer.from('ours'), 'image/png', false)).rejects.toThrow(
+    await expect(writeImage('fox.png', PNG, 'image/png', options(d))).rejects.toThrow(
       /already exists; not overwritten/,
     );
     expect(readFileSync(path, 'utf8')).toBe('theirs');
-    await writeImage(path, Buffer.from('ours'), 'image/png', true);
-    expect(readFileSync(path, 'utf8')).toBe('ours');
+    await writeImage('fox.png', PNG, 'image/png', options(d, true));
+    expect(readFileSync(path)).toEqual(PNG);
     const { readdirSync } = await import('node:fs');
     expect(readdirSync(d)).toEqual(['fox.png']);
   });

@@ -1,28 +1,26 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createMockServer, type MockServer, pngSize, sizeForAspectRatio } from 'segmind/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bin } from './bin.js';
+import { createMockServer, pngSize, sizeForAspectRatio } from 'segmind/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useManualClock } from '../support/manual-clock.js';
+import { useFakes, useServer } from '../support/use-server.js';
+import { cli, tempDir } from './run-cli.js';
 
-let server: MockServer;
-let dir: string;
 const KEY = 'SG_0123456789abcdef';
+const server = useServer(() => createMockServer({ queueTime: 50, jobDuration: 100 }));
+const fake = useFakes();
+useManualClock();
+let dir: string;
 const env = () => ({ SEGMIND_API_KEY: KEY, SEGMIND_BASE_URL: server.url });
 const posts = () => server.requests.filter((r) => r.method === 'POST');
 
-beforeAll(async () => {
-  server = await createMockServer({ queueTime: 50, jobDuration: 100 });
-});
-afterAll(() => server.close());
 beforeEach(() => {
-  server.reset();
-  dir = mkdtempSync(join(tmpdir(), 'segmind-cli-'));
+  dir = tempDir();
 });
 
 describe('segmind run', () => {
   it('submits one job, reports its states as JSON lines and saves the image to -o', async () => {
-    const r = await bin(
+    const r = await cli(
       ['run', 'fast-flux-schnell', 'a fox in the snow', '--aspect-ratio', '16:9', '-o', 'fox.png'],
       {
         env: env(),
@@ -47,7 +45,7 @@ describe('segmind run', () => {
   });
 
   it('reads the prompt from stdin when it is left out', async () => {
-    const r = await bin(['run', 'fast-flux-schnell', '-o', 'a.png'], {
+    const r = await cli(['run', 'fast-flux-schnell', '-o', 'a.png'], {
       env: env(),
       cwd: dir,
       input: 'a lighthouse\n',
@@ -57,7 +55,7 @@ describe('segmind run', () => {
   });
 
   it('names the file after the model and request id without -o', async () => {
-    const r = await bin(['run', 'fast-flux-schnell', 'a fox'], { env: env(), cwd: dir });
+    const r = await cli(['run', 'fast-flux-schnell', 'a fox'], { env: env(), cwd: dir });
     expect(r.code).toBe(0);
     const id = r.events[0]!.requestId as string;
     const file = (r.events.at(-1)!.files as { path: string }[])[0]!.path;
@@ -77,7 +75,7 @@ describe('segmind run', () => {
   ])(
     'refuses %j with exit 2, naming the flag and the rule, before sending anything',
     async (flags, message) => {
-      const r = await bin(['run', 'fast-flux-schnell', 'a fox', ...flags], { env: env(), cwd: dir });
+      const r = await cli(['run', 'fast-flux-schnell', 'a fox', ...flags], { env: env(), cwd: dir });
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(message);
       expect(r.events.at(-1)).toMatchObject({ event: 'error', exitCode: 2 });
@@ -86,7 +84,7 @@ describe('segmind run', () => {
   );
 
   it('lists every broken rule of flux-schnell at once', async () => {
-    const r = await bin(['run', 'flux-schnell', 'x', '--width', '513', '--steps', '0', '--denoise', '2'], {
+    const r = await cli(['run', 'flux-schnell', 'x', '--width', '513', '--steps', '0', '--denoise', '2'], {
       env: env(),
       cwd: dir,
     });
@@ -98,7 +96,7 @@ describe('segmind run', () => {
   });
 
   it('needs a prompt for a typed model (exit 2)', async () => {
-    const r = await bin(['run', 'fast-flux-schnell'], { env: env(), cwd: dir, input: '' });
+    const r = await cli(['run', 'fast-flux-schnell'], { env: env(), cwd: dir, input: '' });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('a prompt is required');
     expect(server.requests).toHaveLength(0);
@@ -106,7 +104,7 @@ describe('segmind run', () => {
 
   it('never overwrites an existing file without --force, and checks before sending', async () => {
     writeFileSync(join(dir, 'fox.png'), 'mine');
-    const refused = await bin(['run', 'fast-flux-schnell', 'a fox', '-o', 'fox.png'], {
+    const refused = await cli(['run', 'fast-flux-schnell', 'a fox', '-o', 'fox.png'], {
       env: env(),
       cwd: dir,
     });
@@ -115,7 +113,7 @@ describe('segmind run', () => {
     expect(server.requests).toHaveLength(0);
     expect(readFileSync(join(dir, 'fox.png'), 'utf8')).toBe('mine');
 
-    const forced = await bin(['run', 'fast-flux-schnell', 'a fox', '-o', 'fox.png', '--force'], {
+    const forced = await cli(['run', 'fast-flux-schnell', 'a fox', '-o', 'fox.png', '--force'], {
       env: env(),
       cwd: dir,
     });
@@ -124,28 +122,24 @@ describe('segmind run', () => {
   });
 
   it('exits 1 with the request id when the job FAILS', async () => {
-    const failing = await createMockServer({
+    const failing = await fake({
       queueTime: 10,
       jobDuration: 20,
       failWhen: () => 'CUDA out of memory',
     });
-    try {
-      const r = await bin(['run', 'fast-flux-schnell', 'a fox', '-o', 'f.png'], {
-        env: { SEGMIND_API_KEY: KEY, SEGMIND_BASE_URL: failing.url },
-        cwd: dir,
-      });
-      expect(r.code).toBe(1);
-      const id = r.events[0]!.requestId as string;
-      expect(r.events.at(-1)).toMatchObject({
-        event: 'error',
-        exitCode: 1,
-        error: { name: 'InferenceFailedError', requestId: id },
-      });
-      expect(r.stderr).toContain('CUDA out of memory');
-      expect(r.stderr).toContain(id);
-    } finally {
-      await failing.close();
-    }
+    const r = await cli(['run', 'fast-flux-schnell', 'a fox', '-o', 'f.png'], {
+      env: { SEGMIND_API_KEY: KEY, SEGMIND_BASE_URL: failing.url },
+      cwd: dir,
+    });
+    expect(r.code).toBe(1);
+    const id = r.events[0]!.requestId as string;
+    expect(r.events.at(-1)).toMatchObject({
+      event: 'error',
+      exitCode: 1,
+      error: { name: 'InferenceFailedError', requestId: id },
+    });
+    expect(r.stderr).toContain('CUDA out of memory');
+    expect(r.stderr).toContain(id);
   });
 
   it('sends --param values as JSON to a model it does not type', async () => {
@@ -164,7 +158,7 @@ describe('segmind run', () => {
       status: 200,
       body: { status: 'COMPLETED', output: 'just text' },
     });
-    const r = await bin(
+    const r = await cli(
       [
         'run',
         'some-model',
@@ -185,7 +179,7 @@ describe('segmind run', () => {
   });
 
   it('refuses typed flags for an untyped model, pointing at --param', async () => {
-    const r = await bin(['run', 'some-model', 'hi', '--steps', '4'], { env: env(), cwd: dir });
+    const r = await cli(['run', 'some-model', 'hi', '--steps', '4'], { env: env(), cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('for some-model pass --param steps=');
   });
@@ -193,7 +187,7 @@ describe('segmind run', () => {
 
 describe('the API key', () => {
   it('is required: exit 2 naming SEGMIND_API_KEY and --api-key-file', async () => {
-    const r = await bin(['run', 'fast-flux-schnell', 'a fox'], {
+    const r = await cli(['run', 'fast-flux-schnell', 'a fox'], {
       env: { SEGMIND_BASE_URL: server.url },
       cwd: dir,
     });
@@ -203,7 +197,7 @@ describe('the API key', () => {
   });
 
   it('is never taken from a flag, and the refusal does not echo it', async () => {
-    const r = await bin(['run', 'fast-flux-schnell', 'a fox', '--api-key', 'SG_secretsecret1234'], {
+    const r = await cli(['run', 'fast-flux-schnell', 'a fox', '--api-key', 'SG_secretsecret1234'], {
       env: env(),
       cwd: dir,
     });
@@ -215,7 +209,7 @@ describe('the API key', () => {
 
   it('is read from --api-key-file (one line) and sent only as x-api-key', async () => {
     writeFileSync(join(dir, 'key'), 'SG_fromthefile1234\n');
-    const r = await bin(
+    const r = await cli(
       ['run', 'fast-flux-schnell', 'a fox', '--api-key-file', 'key', '--base-url', server.url],
       {
         cwd: dir,
@@ -228,7 +222,7 @@ describe('the API key', () => {
   it('is never printed, even when the server refuses it', async () => {
     const secret = 'SG_notvalid0000000';
     server.inject({ status: 401, body: { error: `Invalid key ${secret}` } });
-    const r = await bin(['run', 'fast-flux-schnell', 'a fox'], {
+    const r = await cli(['run', 'fast-flux-schnell', 'a fox'], {
       env: { SEGMIND_API_KEY: secret, SEGMIND_BASE_URL: server.url },
       cwd: dir,
     });
@@ -241,7 +235,7 @@ describe('the API key', () => {
   });
 
   it('with a newline inside is refused before anything is sent (exit 2)', async () => {
-    const r = await bin(['run', 'fast-flux-schnell', 'a fox'], {
+    const r = await cli(['run', 'fast-flux-schnell', 'a fox'], {
       env: { SEGMIND_API_KEY: 'SG_abc\nSG_def', SEGMIND_BASE_URL: server.url },
       cwd: dir,
     });
@@ -253,10 +247,10 @@ describe('the API key', () => {
 
 describe('failures on the way', () => {
   it('a server that cannot be reached exits 1 with a ConnectionError', async () => {
-    const gone = await createMockServer();
+    const gone = await fake();
     const url = gone.url;
     await gone.close();
-    const r = await bin(['sync', 'flux-schnell', 'a fox'], {
+    const r = await cli(['sync', 'flux-schnell', 'a fox'], {
       env: { SEGMIND_API_KEY: KEY, SEGMIND_BASE_URL: url },
       cwd: dir,
     });
@@ -265,26 +259,22 @@ describe('failures on the way', () => {
   });
 
   it('a wait that outlives --timeout exits 1 and says how to resume the job', async () => {
-    const slow = await createMockServer({ queueTime: 10, jobDuration: 60_000 });
-    try {
-      const r = await bin(['run', 'fast-flux-schnell', 'a fox', '--timeout', '300ms'], {
-        env: { SEGMIND_API_KEY: KEY, SEGMIND_BASE_URL: slow.url },
-        cwd: dir,
-      });
-      expect(r.code).toBe(1);
-      const id = [...slow.jobs.keys()][0]!;
-      expect(r.events.at(-1)).toMatchObject({
-        event: 'error',
-        error: { name: 'InferenceTimeoutError', requestId: id },
-      });
-      expect(r.stderr).toContain(`segmind job ${id} --wait`);
-    } finally {
-      await slow.close();
-    }
+    const slow = await fake({ queueTime: 10, jobDuration: 60_000 });
+    const r = await cli(['run', 'fast-flux-schnell', 'a fox', '--timeout', '300ms'], {
+      env: { SEGMIND_API_KEY: KEY, SEGMIND_BASE_URL: slow.url },
+      cwd: dir,
+    });
+    expect(r.code).toBe(1);
+    const id = [...slow.jobs.keys()][0]!;
+    expect(r.events.at(-1)).toMatchObject({
+      event: 'error',
+      error: { name: 'InferenceTimeoutError', requestId: id },
+    });
+    expect(r.stderr).toContain(`segmind job ${id} --wait`);
   });
 
   it('a plain-http base URL that is not loopback is refused (exit 2) before anything is sent', async () => {
-    const r = await bin(['run', 'fast-flux-schnell', 'a fox', '--base-url', 'http://example.com'], {
+    const r = await cli(['run', 'fast-flux-schnell', 'a fox', '--base-url', 'http://example.com'], {
       env: { SEGMIND_API_KEY: KEY },
       cwd: dir,
     });

@@ -127,6 +127,32 @@ describe('the key never appears in an error, whatever the path', () => {
   });
 });
 
+describe('a key holding " or \\ is redacted in its JSON-escaped form too', () => {
+  it.each(['SG_ab"cd\\ef/0123456789', 'SG_"quoted"0123456789', 'SG_back\\slash0123456789'])(
+    'when the server echoes %s inside a JSON string',
+    async (key) => {
+      // A gateway's text answer quoting the upstream JSON: not JSON as a whole, so the SDK keeps it
+      // as text, where the key stands escaped (\" and \\, and \/ from some encoders).
+      const escaped = JSON.stringify(key).slice(1, -1);
+      const body = `upstream refused: {"error":"invalid key ${escaped}","echo":"${escaped.replaceAll('/', '\\/')}"}`;
+      api.use(
+        http.post(
+          '*/v1/flux-schnell',
+          () => new HttpResponse(body, { status: 401, headers: { 'content-type': 'text/plain' } }),
+        ),
+      );
+      const c = new SegmindClient({ apiKey: key, baseURL: api.url, logLevel: 'off', maxRetries: 0 });
+      const err = (await c.runSync('flux-schnell', { prompt: 'x' }).catch((e: unknown) => e)) as APIError;
+      expect(isSegmindError(err, 'AuthenticationError')).toBe(true);
+      const text = everything(err);
+      expect(text).not.toContain(key);
+      expect(text).not.toContain(escaped);
+      expect(text).not.toContain(escaped.replaceAll('/', '\\/'));
+      expect(err.detail).toContain('[redacted]');
+    },
+  );
+});
+
 describe('loopback means exactly localhost, 127.0.0.0/8 and ::1', () => {
   it.each(['http://anything.localhost:8080', 'http://localhost.example.com', 'http://127.0.0.1.nip.io'])(
     'refuses plain http to %s',

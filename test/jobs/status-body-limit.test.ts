@@ -1,6 +1,6 @@
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { APIError } from '../../src/index.js';
+import { APIError, InferenceFailedError } from '../../src/index.js';
 import { client } from '../support/fixtures.js';
 import { serveHandlers } from '../support/msw-server.js';
 import { useServer } from '../support/use-server.js';
@@ -36,4 +36,24 @@ describe('status answers are bounded', () => {
     expect((err as APIError).message).toMatch(/larger than/);
     expect(server.requests).toHaveLength(1);
   });
+
+  it.each([200, 422])(
+    'a FAILED status answered %i with a body over 1 MiB is still FAILED, with its reason',
+    async (code) => {
+      const reason = `out of memory at step 3 ${'x'.repeat(2 * 1024 * 1024)}`;
+      server.use(
+        http.get('*/v2/requests/job-fail/status', () =>
+          HttpResponse.json({ status: 'FAILED', error: reason, request_id: 'job-fail' }, { status: code }),
+        ),
+      );
+      const job = client(server.url).job('job-fail');
+      const status = await job.status({ maxRetries: 0 });
+      expect(status.status).toBe('FAILED');
+      expect(status.status === 'FAILED' && status.error).toMatch(/^out of memory at step 3 x+/);
+      const err = await job.wait({ timeout: 10_000 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InferenceFailedError);
+      expect((err as InferenceFailedError).requestId).toBe('job-fail');
+      expect((err as InferenceFailedError).message).toMatch(/out of memory at step 3/);
+    },
+  );
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createClientWithInternals } from '../../src/client.js';
-import { InferenceTimeoutError, RequestTimeoutError, SegmindError, UserAbortError } from '../../src/index.js';
+import {
+  InferenceTimeoutError,
+  RequestTimeoutError,
+  SegmindClient,
+  SegmindError,
+  UserAbortError,
+} from '../../src/index.js';
 import type { MockServer } from '../../src/testing/index.js';
 import { useManualClock } from '../support/manual-clock.js';
 import { useFakes } from '../support/use-server.js';
@@ -9,6 +14,10 @@ const fake = useFakes({ queueTime: 10, jobDuration: 20 });
 
 const prompt = (i: number) => ({ prompt: `p${i}`, width: 512, height: 512 });
 const posts = (server: MockServer) => server.requests.filter((r) => r.method === 'POST');
+/** Resolves once `condition` holds, checking after each turn of the event loop (no clock involved). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}
 const warnings = () => {
   const lines: string[] = [];
   const logger = {
@@ -22,60 +31,53 @@ const warnings = () => {
   return { lines, logger };
 };
 
-// `windowMs` shortens the budget's minute through the client's internal door (no option reaches it).
 function client(server: MockServer, rateLimit?: unknown, extra: object = {}) {
-  let limit = rateLimit;
-  let windowMs: number | undefined;
-  if (typeof rateLimit === 'object' && rateLimit !== null && 'windowMs' in rateLimit) {
-    const { windowMs: ms, ...rest } = rateLimit as { windowMs: number };
-    windowMs = ms;
-    limit = rest;
-  }
-  return createClientWithInternals(
-    {
-      apiKey: 'SG_test0000000000000',
-      baseURL: server.url,
-      logLevel: 'off',
-      ...(rateLimit === undefined ? {} : { rateLimit: limit as never }),
-      ...extra,
-    },
-    { rateLimitWindowMs: windowMs },
-  );
+  return new SegmindClient({
+    apiKey: 'SG_test0000000000000',
+    baseURL: server.url,
+    logLevel: 'off',
+    ...(rateLimit === undefined ? {} : { rateLimit: rateLimit as never }),
+    ...extra,
+  });
 }
 
 describe('rateLimit.requestsPerMinute', () => {
+  // A real minute on the manual clock (the fake and rate-limiter-flexible read the same Date): time
+  // moves only when the SDK waits, so windows, order and counts are exact on any machine.
+  const clock = useManualClock();
+
   it('sends a burst of N, then the next N when the window ends, with no 429', async () => {
-    // A first request loads undici and opens a connection: done on another server, so the
-    // measured windows start in step (the margin covers ordinary latency, not a cold start).
-    await client(await fake()).runSync('flux-schnell', prompt(0));
-    const server = await fake({ rateLimit: { requestsPerMinute: 3, window: 1_000 } });
-    const c = client(server, { requestsPerMinute: 3, windowMs: 1_000 });
-    const images = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => c.runSync('flux-schnell', prompt(i))),
-    );
+    // Time is moved by hand, only once the fake has counted each burst: the windows are exact.
+    clock.autoAdvance(false);
+    const server = await fake({ rateLimit: { requestsPerMinute: 3 } });
+    const c = client(server, { requestsPerMinute: 3 });
+    const calls = Promise.all(Array.from({ length: 8 }, (_, i) => c.runSync('flux-schnell', prompt(i))));
+    const sent = (n: number) => until(() => posts(server).length === n && clock.pending > 0);
+    await sent(3);
+    await clock.advance(59_999);
+    expect(posts(server)).toHaveLength(3); // nothing leaves before the window ends
+    await clock.advance(60_000);
+    await sent(6);
+    await clock.advance(120_000);
+    const images = await calls;
     expect(images).toHaveLength(8);
-    // A burst of 3, then 3 more when the window ends. (A loaded machine may delay a window's first
-    // request past the margin: at most one 429 then, absorbed by the pause; nothing fails.)
-    const windows = server.rateLimit!.windows;
-    expect(server.rateLimit!.rejected).toBeLessThanOrEqual(1);
-    expect(windows[0]!.accepted).toBe(3);
-    for (const w of windows) expect(w.accepted).toBeLessThanOrEqual(3);
-    expect(windows.reduce((n, w) => n + w.accepted, 0)).toBe(8);
-    expect(windows.length).toBeGreaterThanOrEqual(3);
+    expect(server.rateLimit!.rejected).toBe(0);
+    expect(server.rateLimit!.windows.map((w) => w.accepted)).toEqual([3, 3, 2]);
   });
 
   it('lets queued calls through in the order they were made', async () => {
     const server = await fake();
-    const c = client(server, { requestsPerMinute: 1, windowMs: 200 });
+    const c = client(server, { requestsPerMinute: 1 });
     await Promise.all([0, 1, 2, 3].map((i) => c.runSync('flux-schnell', prompt(i))));
     expect(posts(server).map((r) => (r.json as { prompt: string }).prompt)).toEqual(['p0', 'p1', 'p2', 'p3']);
   });
 
   it('counts only submits by default, so status polls go on while submits wait', async () => {
     const server = await fake({ jobDuration: 50 });
-    const c = client(server, { requestsPerMinute: 1, windowMs: 60_000 });
+    const c = client(server, { requestsPerMinute: 1 });
     const first = await c.run('fast-flux-schnell', { prompt: 'a' });
     expect(first.status).toBe('COMPLETED');
+    clock.autoAdvance(false);
     const controller = new AbortController();
     const second = c.submitAsync('fast-flux-schnell', { prompt: 'b' }, { signal: controller.signal });
     const polled = await c.job(first.request_id as string).status();
@@ -86,9 +88,9 @@ describe('rateLimit.requestsPerMinute', () => {
   });
 
   it("with scope: 'all' counts polls too", async () => {
-    const server = await fake({ rateLimit: { requestsPerMinute: 2, scope: 'all', window: 500 } });
-    const c = client(server, { requestsPerMinute: 2, scope: 'all', windowMs: 500 });
-    const result = await c.run('fast-flux-schnell', { prompt: 'a' }, { interval: 10 });
+    const server = await fake({ rateLimit: { requestsPerMinute: 2, scope: 'all' } });
+    const c = client(server, { requestsPerMinute: 2, scope: 'all' });
+    const result = await c.run('fast-flux-schnell', { prompt: 'a' }, { interval: 10, timeout: 600_000 });
     expect(result.status).toBe('COMPLETED');
     expect(server.rateLimit?.rejected).toBe(0);
     for (const w of server.rateLimit?.windows ?? []) expect(w.accepted).toBeLessThanOrEqual(2);
@@ -97,11 +99,13 @@ describe('rateLimit.requestsPerMinute', () => {
 
   it('a queued call leaves at once when its signal fires, and is never sent', async () => {
     const server = await fake();
-    const c = client(server, { requestsPerMinute: 1, windowMs: 60_000 });
+    const c = client(server, { requestsPerMinute: 1 });
     await c.runSync('flux-schnell', prompt(0));
+    clock.autoAdvance(false);
     const controller = new AbortController();
     const queued = c.runSync('flux-schnell', prompt(1), { signal: controller.signal });
-    setTimeout(() => controller.abort(new Error('user left')), 20);
+    await clock.sleeping();
+    controller.abort(new Error('user left'));
     const error = await queued.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserAbortError);
     expect((error as UserAbortError).cause).toEqual(new Error('user left'));
@@ -110,19 +114,21 @@ describe('rateLimit.requestsPerMinute', () => {
 
   it('a queued call past its deadline fails with a timeout error saying nothing was sent', async () => {
     const server = await fake();
-    const c = client(server, { requestsPerMinute: 1, windowMs: 60_000 });
+    const c = client(server, { requestsPerMinute: 1 });
     await c.runSync('flux-schnell', prompt(0));
+    const started = clock.now();
     const error = await c
       .run('fast-flux-schnell', { prompt: 'late' }, { timeout: 100 })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RequestTimeoutError);
     expect((error as RequestTimeoutError).requestSent).toBe(false);
+    expect(clock.now() - started).toBe(100);
     expect(posts(server)).toHaveLength(1);
   });
 
   it("a wait() whose poll is queued past the wait's deadline ends with InferenceTimeoutError", async () => {
     const server = await fake();
-    const c = client(server, { requestsPerMinute: 2, scope: 'all', windowMs: 60_000 });
+    const c = client(server, { requestsPerMinute: 2, scope: 'all' });
     const job = await c.submitAsync('fast-flux-schnell', { prompt: 'a' });
     await job.status(); // the window's second request: the next poll waits for the next window
     const error = await job.wait({ timeout: 200 }).catch((e: unknown) => e);
@@ -133,12 +139,14 @@ describe('rateLimit.requestsPerMinute', () => {
 
   it('withOptions() copies share the limiter', async () => {
     const server = await fake();
-    const c = client(server, { requestsPerMinute: 1, windowMs: 60_000 });
+    const c = client(server, { requestsPerMinute: 1 });
     const copy = c.withOptions({ maxRetries: 0 });
     await c.runSync('flux-schnell', prompt(0));
+    clock.autoAdvance(false);
     const controller = new AbortController();
     const queued = copy.runSync('flux-schnell', prompt(1), { signal: controller.signal });
-    setTimeout(() => controller.abort(), 50);
+    await clock.sleeping();
+    controller.abort();
     await expect(queued).rejects.toBeInstanceOf(UserAbortError);
     expect(posts(server)).toHaveLength(1);
   });

@@ -1,17 +1,24 @@
 import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Batch, BatchItem, BatchOptions, BatchProgress } from '../../batch/index.js';
 import type { SegmindClient } from '../../client.js';
 import { isRecord, UserAbortError } from '../../errors.js';
 import { ImageResult } from '../../results/image-result.js';
 import { readOutput } from '../../results/read-output.js';
-import { connect } from '../connect.js';
 import type { Context } from '../context.js';
+import { parseJsonExact } from '../exact-json.js';
 import { commandHelp } from '../help.js';
-import { modelOptions, paramsFromFlags } from '../model-params.js';
+import {
+  checkPromptOnce,
+  commandLineSettings,
+  modelOptions,
+  paramsFromFlags,
+  type Setting,
+} from '../model-params.js';
+import { checkFolder } from '../output-path.js';
 import { renderBar } from '../progress-bar.js';
-import { type SavedFile, saveOutput, writeImage } from '../save-output.js';
+import { type SavedFile, saveOutput, type WriteOptions, writeImage } from '../save-output.js';
 import { formatDuration } from '../terminal.js';
 import {
   COMMON_OPTIONS,
@@ -48,13 +55,16 @@ interface Line {
 /**
  * Reads the input: JSONL (a `.jsonl`/`.ndjson` file, or a first line that is a JSON object), else
  * one prompt per line. Blank lines are skipped; every line is checked against the model's rules up
- * front, and every broken one reported (with its line number) before anything is sent.
+ * front, and every broken one reported (with its line number) before anything is sent. A JSONL
+ * line's keys win over the command line's flags; its numbers are read exactly.
  */
-function parseInput(model: string, source: string, text: string, values: Record<string, unknown>): Line[] {
+function parseInput(model: string, source: string, text: string, settings: readonly Setting[]): Line[] {
   const raw = text.split(/\r?\n/).flatMap((content, i) => (content.trim() ? [{ content, line: i + 1 }] : []));
   if (!raw.length) throw new UsageError('the input has no lines: one prompt, or one JSON object, per line');
   // JSONL by extension, or when the first line is an object: then every line must be one.
   const jsonl = /\.(jsonl|ndjson)$/i.test(source) || raw[0]!.content.trimStart().startsWith('{');
+  // Each text line is a prompt: one given by --param too would be given twice on every line.
+  if (!jsonl) checkPromptOnce(settings);
   const width = Math.max(4, String(raw[raw.length - 1]!.line).length);
   const errors: string[] = [];
   const lines: Line[] = [];
@@ -63,16 +73,13 @@ function parseInput(model: string, source: string, text: string, values: Record<
     try {
       let params: Params;
       if (jsonl) {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(content);
-        } catch (err) {
-          throw new UsageError(`${where}not valid JSON (${(err as Error).message})`);
-        }
-        if (!isRecord(parsed) || Array.isArray(parsed)) throw new UsageError(`${where}not a JSON object`);
-        params = paramsFromFlags(model, values as never, undefined, parsed, where);
+        const read = parseJsonExact(content, `line ${line}`);
+        if (!read.json) throw new UsageError(`${where}not valid JSON (${read.reason})`);
+        if (!isRecord(read.value) || Array.isArray(read.value))
+          throw new UsageError(`${where}not a JSON object`);
+        params = paramsFromFlags(model, settings, undefined, read.value, where);
       } else {
-        params = paramsFromFlags(model, values as never, content.trim(), {}, where);
+        params = paramsFromFlags(model, settings, content.trim(), {}, where);
       }
       lines.push({ line, params, stem: String(line).padStart(width, '0') });
     } catch (err) {
@@ -90,22 +97,68 @@ function parseInput(model: string, source: string, text: string, values: Record<
   return lines;
 }
 
-function existingStems(dir: string): Map<string, string> {
-  const stems = new Map<string, string>();
+/** A name in the output folder that a line's image would take (`0003.png` for line 3). */
+interface Existing {
+  name: string;
+  kind: 'file' | 'folder' | 'dangling' | 'other';
+}
+
+// The entries of the output folder by stem (`0003` → `0003.png`); none when it does not exist yet.
+function existingStems(dir: string): Map<string, Existing> {
+  const stems = new Map<string, Existing>();
+  let names: string[];
   try {
-    for (const name of readdirSync(dir)) {
-      const dot = name.indexOf('.');
-      if (dot > 0 && !name.startsWith('.')) stems.set(name.slice(0, dot), name);
-    }
+    names = readdirSync(dir);
   } catch {
-    // A folder that does not exist yet holds nothing.
+    return stems;
+  }
+  for (const name of names) {
+    const dot = name.indexOf('.');
+    if (dot <= 0) continue;
+    let kind: Existing['kind'];
+    try {
+      const stats = statSync(join(dir, name));
+      kind = stats.isDirectory() ? 'folder' : stats.isFile() ? 'file' : 'other';
+    } catch {
+      kind = 'dangling';
+    }
+    stems.set(name.slice(0, dot), { name, kind });
   }
   return stems;
 }
 
+/**
+ * Refuses, before anything is sent, a line whose image could not be written: a folder or a device
+ * under its name, or (without --force) a file or dangling link, unless a journal says earlier runs
+ * made those files (they are then kept).
+ */
+function checkStems(
+  lines: Line[],
+  existing: Map<string, Existing>,
+  shown: string,
+  force: boolean,
+  journal: boolean,
+) {
+  for (const l of lines) {
+    const taken = existing.get(l.stem);
+    if (!taken) continue;
+    const path = join(shown, taken.name);
+    if (taken.kind === 'folder')
+      throw new UsageError(`${path} is a folder; line ${l.line} writes its image there`);
+    if (taken.kind === 'other')
+      throw new UsageError(`${path} is not a regular file; line ${l.line} writes its image there`);
+    if (force || (journal && taken.kind === 'file')) continue;
+    throw new UsageError(
+      taken.kind === 'dangling'
+        ? `${path} is a symbolic link to a missing file; pass --force to replace it, or use another -o`
+        : `${path} already exists; pass --force to overwrite, use another -o, or --journal to resume an earlier run`,
+    );
+  }
+}
+
 /** `segmind batch <model> <file|->`: one image per line, with a progress bar and a journal. */
 export async function batch(args: string[], ctx: Context): Promise<number> {
-  const { values, positionals } = parseCommand(args, { ...OPTIONS, ...modelOptions() });
+  const { values, positionals, tokens } = parseCommand(args, { ...OPTIONS, ...modelOptions() });
   if (values.help) return ctx.help(commandHelp('batch'));
   const [model, source, ...rest] = positionals;
   if (!model || !source)
@@ -116,37 +169,38 @@ export async function batch(args: string[], ctx: Context): Promise<number> {
   const timeout = values.timeout ? parseDuration('timeout', values.timeout) : undefined;
   const via = values.via ?? 'async';
   if (via !== 'async' && via !== 'sync') throw new UsageError('--via: must be async or sync');
+  const settings = commandLineSettings(model, tokens);
   const force = values.force === true;
   const journal = values.journal;
   const dir = values.output ?? '.';
+  const dirPath = resolve(ctx.cwd, dir);
+  checkFolder(dir, dirPath);
 
   let text: string;
   try {
-    text = source === '-' ? await readStdin(ctx.stdin, ctx.signal) : await readFile(source, 'utf8');
+    text =
+      source === '-'
+        ? await readStdin(ctx.stdin, ctx.signal)
+        : await readFile(resolve(ctx.cwd, source), 'utf8');
   } catch (err) {
     if (err instanceof Interrupted) throw err;
     throw new UsageError(
       `cannot read ${source}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
     );
   }
-  const lines = parseInput(model, source, text, values);
+  const lines = parseInput(model, source, text, settings);
 
   // Files already there: refused up front without --force; with a journal they are taken to be the
   // images of finished lines from an earlier run, and kept.
-  const existing = force ? new Map<string, string>() : existingStems(dir);
-  if (!journal) {
-    const taken = lines.find((l) => existing.has(l.stem));
-    if (taken) {
-      throw new UsageError(
-        `${join(dir, existing.get(taken.stem)!)} already exists; pass --force to overwrite, use another -o, ` +
-          'or --journal to resume an earlier run',
-      );
-    }
-  }
+  const found = existingStems(dirPath);
+  checkStems(lines, found, dir, force, journal !== undefined);
+  const kept = new Map<string, string>();
+  if (journal && !force) for (const [stem, e] of found) if (e.kind === 'file') kept.set(stem, e.name);
 
-  const client = await connect(values, rpm ? { rateLimit: { requestsPerMinute: rpm } } : {});
-  const { term, signal } = ctx;
-  const started = Date.now();
+  const client = await ctx.connect(values, rpm ? { rateLimit: { requestsPerMinute: rpm } } : {});
+  const { term, signal, clock } = ctx;
+  const write = ctx.writeOptions(force);
+  const started = clock.now();
   let progress: BatchProgress = {
     total: lines.length,
     queued: lines.length,
@@ -163,7 +217,7 @@ export async function batch(args: string[], ctx: Context): Promise<number> {
         succeeded: progress.succeeded,
         failed: progress.failed,
         running: progress.running,
-        elapsed: Date.now() - started,
+        elapsed: clock.now() - started,
         rpm,
       },
       frame,
@@ -180,7 +234,7 @@ export async function batch(args: string[], ctx: Context): Promise<number> {
       }
       progress = p;
     },
-    ...(journal ? { journal } : {}),
+    ...(journal ? { journal: resolve(ctx.cwd, journal) } : {}),
     ...(timeout ? { waitTimeout: timeout } : {}),
   };
   const items = lines.map((l) => l.params);
@@ -192,16 +246,16 @@ export async function batch(args: string[], ctx: Context): Promise<number> {
   const interrupted: { id: string | undefined; line: Line }[] = [];
   let failed = 0;
   let succeeded = 0;
-  let kept = 0;
+  let keptCount = 0;
   const saves: Promise<void>[] = [];
   const onItem = async (item: BatchItem<Params, unknown>) => {
     const l = lines[item.index]!;
     const base = { event: 'item', line: l.line, index: item.index, requestId: item.requestId };
     try {
       if (!item.ok) throw item.error;
-      const files = await saveItem(client, item.value, join(dir, l.stem), existing.get(l.stem), dir, force);
+      const files = await saveItem(client, item.value, join(dir, l.stem), kept.get(l.stem), dir, write);
       succeeded++;
-      if (files.some((f) => f.kept)) kept++;
+      if (files.some((f) => f.kept)) keptCount++;
       term.emit({ ...base, ok: true, files });
     } catch (err) {
       if (err instanceof UserAbortError && signal.aborted) {
@@ -222,19 +276,19 @@ export async function batch(args: string[], ctx: Context): Promise<number> {
   } finally {
     line.stop();
   }
-  const elapsed = Date.now() - started;
+  const elapsed = clock.now() - started;
   const summary = {
     event: 'summary',
     total: lines.length,
     succeeded,
-    kept,
+    kept: keptCount,
     failed,
     interrupted: interrupted.length,
     elapsed,
   };
   term.emit(summary);
   term.say(
-    `${term.paint('green', '✔')} ${succeeded - kept} saved to ${dir}  ${kept ? `${kept} kept from an earlier run  ` : ''}` +
+    `${term.paint('green', '✔')} ${succeeded - keptCount} saved to ${dir}  ${keptCount ? `${keptCount} kept from an earlier run  ` : ''}` +
       `${failed ? term.paint('red', `✖ ${failed} failed  `) : ''}${formatDuration(elapsed)}`,
   );
   if (signal.aborted) {
@@ -261,15 +315,15 @@ async function saveItem(
   stem: string,
   kept: string | undefined,
   dir: string,
-  force: boolean,
+  write: WriteOptions,
 ): Promise<SavedFile[]> {
   // With a journal, a finished line's earlier image is kept rather than fetched and written again.
   if (kept) {
     const path = join(dir, kept);
-    return [{ path, size: statSync(path).size, contentType: '', kept: true }];
+    return [{ path, size: statSync(resolve(write.cwd, path)).size, contentType: '', kept: true }];
   }
-  if (value instanceof ImageResult) return [await writeImage(stem, value.data, value.contentType, force)];
-  return saveOutput(client, readOutput((value as { output?: unknown }).output), stem, force);
+  if (value instanceof ImageResult) return [await writeImage(stem, value.data, value.contentType, write)];
+  return saveOutput(client, readOutput((value as { output?: unknown }).output), stem, write);
 }
 
 // A word as a POSIX shell reads it back.

@@ -1,8 +1,7 @@
-import { connect } from '../connect.js';
 import type { Context } from '../context.js';
 import { followJob, savedLines } from '../follow-job.js';
 import { commandHelp } from '../help.js';
-import { ensureFree, outputPath } from '../save-output.js';
+import { planOutput } from '../output-path.js';
 import { COMMON_OPTIONS, parseCommand, parseDuration, UsageError } from '../usage.js';
 
 /** `segmind job <id> [--wait] [-o file]`: a job's status, or wait for it and save its image. */
@@ -20,18 +19,19 @@ export async function job(args: string[], ctx: Context): Promise<number> {
   if (rest.length) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
   const timeout = values.timeout === undefined ? undefined : parseDuration('timeout', values.timeout);
   const force = values.force === true;
-  const output = values.output;
-  if (output !== undefined && outputPath(output, 'x') === output) ensureFree(output, force);
-  const client = await connect(values);
+  const wait = values.wait === true || values.output !== undefined;
+  // Checked before the first request: a download that cannot be written is a wasted one.
+  const output = wait ? planOutput(values.output, ctx.cwd, force) : undefined;
+  const client = await ctx.connect(values);
   let handle: ReturnType<typeof client.job>;
   try {
     handle = client.job(id);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const { term, signal, started } = ctx;
+  const { term, signal, started, clock } = ctx;
 
-  if (!values.wait && output === undefined) {
+  if (!output) {
     const status = await handle.status({ signal });
     term.emit({ event: 'status', requestId: handle.requestId, ...status });
     const color = status.status === 'FAILED' ? 'red' : status.status === 'COMPLETED' ? 'green' : 'yellow';
@@ -45,13 +45,15 @@ export async function job(args: string[], ctx: Context): Promise<number> {
     client,
     term,
     signal,
+    clock,
     output,
-    force,
+    resume: values.output,
+    write: ctx.writeOptions(force),
     timeout,
     started,
     model: undefined,
   });
-  const elapsed = Date.now() - started;
+  const elapsed = clock.now() - started;
   term.emit({ event: 'result', requestId: handle.requestId, files, metrics: result.metrics, elapsed });
   for (const l of savedLines(term, files, elapsed, `  ${term.paint('dim', handle.requestId)}`)) term.say(l);
   if (!files.length) term.say(JSON.stringify(result.output));

@@ -11,11 +11,11 @@ import { prepare } from './single-image.js';
 export async function run(args: string[], ctx: Context): Promise<number> {
   const prepared = await prepare('run', args, ctx);
   if (!prepared) return ctx.help(commandHelp('run'));
-  const { model, params, timeout, force, output, client } = prepared;
-  const { term, signal, started } = ctx;
+  const { model, params, timeout, output, write, resume, client } = prepared;
+  const { term, signal, started, clock } = ctx;
   let job: Job;
   const line = term.liveLine(
-    (frame) => `${term.paint('cyan', frame)} ${model} submitting ${formatDuration(Date.now() - started)}`,
+    (frame) => `${term.paint('cyan', frame)} ${model} submitting ${formatDuration(clock.now() - started)}`,
   );
   try {
     job = await client.submitAsync(model, params as never, { signal });
@@ -36,13 +36,15 @@ export async function run(args: string[], ctx: Context): Promise<number> {
     client,
     term,
     signal,
+    clock,
     output,
-    force,
+    resume,
+    write,
     timeout,
     started,
     model,
   });
-  const elapsed = Date.now() - started;
+  const elapsed = clock.now() - started;
   term.emit({ event: 'result', model, requestId: job.requestId, files, metrics: result.metrics, elapsed });
   for (const l of savedLines(term, files, elapsed, `  ${term.paint('dim', job.requestId)}`)) term.say(l);
   if (!files.length) term.say(JSON.stringify(result.output));

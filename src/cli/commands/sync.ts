@@ -4,7 +4,8 @@ import { ImageResult } from '../../results/image-result.js';
 import type { Context } from '../context.js';
 import { savedLines } from '../follow-job.js';
 import { commandHelp } from '../help.js';
-import { outputPath, writeImage } from '../save-output.js';
+import { pathIn } from '../output-path.js';
+import { writeImage } from '../save-output.js';
 import { formatDuration } from '../terminal.js';
 import { Interrupted } from '../usage.js';
 import { prepare } from './single-image.js';
@@ -13,10 +14,10 @@ import { prepare } from './single-image.js';
 export async function sync(args: string[], ctx: Context): Promise<number> {
   const prepared = await prepare('sync', args, ctx);
   if (!prepared) return ctx.help(commandHelp('sync'));
-  const { model, params, timeout, force, output, client } = prepared;
-  const { term, signal, started } = ctx;
+  const { model, params, timeout, output, write, client } = prepared;
+  const { term, signal, started, clock } = ctx;
   const line = term.liveLine(
-    (frame) => `${term.paint('cyan', frame)} ${model} generating ${formatDuration(Date.now() - started)}`,
+    (frame) => `${term.paint('cyan', frame)} ${model} generating ${formatDuration(clock.now() - started)}`,
   );
   let answer: Awaited<ReturnType<SegmindClient['runSync']>>;
   try {
@@ -33,15 +34,15 @@ export async function sync(args: string[], ctx: Context): Promise<number> {
   } finally {
     line.stop();
   }
-  const elapsed = Date.now() - started;
+  const elapsed = clock.now() - started;
   if (!(answer instanceof ImageResult)) {
     term.emit({ event: 'result', model, output: answer, elapsed });
     term.say(JSON.stringify(answer));
     return 0;
   }
   const image = answer;
-  const name = `${model}-${image.requestId?.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 8) || Date.now()}`;
-  const file = await writeImage(outputPath(output, name), image.data, image.contentType, force);
+  const name = `${model}-${image.requestId?.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 8) || clock.now()}`;
+  const file = await writeImage(pathIn(output, name), image.data, image.contentType, write);
   const credits = image.remainingCredits;
   term.emit({
     event: 'result',
