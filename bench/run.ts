@@ -24,6 +24,12 @@ const check = (section: string, name: string, value: number, target: string, met
   targets.push({ section, name, value, target, met });
   return met ? 'met' : 'MISSED';
 };
+/** What a measurement would have to read for its target to fail: the target turned around. */
+const failsWhen = (target: string) => {
+  const turned: Record<string, string> = { '≥': '<', '≤': '>', '>': '≤', '<': '≥' };
+  const op = target[0]!;
+  return op in turned ? `${turned[op]}${target.slice(1)}` : `≠ ${target}`;
+};
 const x = (n: number) => `${fmt(n, 2)}×`;
 const MiB = 1024 * 1024;
 
@@ -32,6 +38,27 @@ console.log(
   `node ${process.version}, ${cpus().length} cores, ${fmt(totalmem() / 1024 ** 3, 1)} GiB, ${new Date().toISOString()}\n`,
 );
 execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+
+/**
+ * One fresh process of section 3 (plain node, no TypeScript loader): how far its resident set rose
+ * over the operation, in bytes. Flags and allocator setting as bench/memory-child.mjs explains.
+ */
+function memoryGrowth(mode: string, url: string, size: string): number {
+  const out = execFileSync(
+    process.execPath,
+    [
+      '--expose-gc',
+      '--single-threaded-gc',
+      '--max-semi-space-size=1',
+      `${ROOT}bench/memory-child.mjs`,
+      mode,
+      url,
+      size,
+    ],
+    { cwd: ROOT, encoding: 'utf8', env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '65536' } },
+  );
+  return (JSON.parse(out.trim().split('\n').at(-1)!) as { growth: number }).growth;
+}
 
 const { CONTENDERS, measureThroughput } = await import('./throughput.js');
 const { measurePolling } = await import('./polling.js');
@@ -75,22 +102,30 @@ try {
       '≥ 0.85×',
       sdk / med('undici (floor)') >= 0.85,
     );
-    rows[rows.length - 2]![5] = `≥ 2.5× (floor: ${x(floorOverFetch)})`;
-    rows[rows.length - 2]![6] = check(
-      'sync',
-      `c=${concurrency} vs fetch`,
-      sdk / med('fetch'),
-      '≥ 2.5×',
-      sdk / med('fetch') >= 2.5,
-    );
-    rows[rows.length - 1]![5] = `≥ 3× (floor: ${x(floorOverOpenai)})`;
-    rows[rows.length - 1]![6] = check(
-      'sync',
-      `c=${concurrency} vs openai-node`,
-      sdk / med('openai-node'),
-      '≥ 3×',
-      sdk / med('openai-node') >= 3,
-    );
+    if (concurrency === 1) {
+      // One call at a time, each waiting for the other process's answer: the ratio to fetch or
+      // openai is bounded by the floor's own ratio and moves with scheduling on shared cores.
+      // Context, not targets; the floor row above is what the SDK answers for at c=1.
+      rows[rows.length - 2]![5] = `(context; floor: ${x(floorOverFetch)})`;
+      rows[rows.length - 1]![5] = `(context; floor: ${x(floorOverOpenai)})`;
+    } else {
+      rows[rows.length - 2]![5] = `≥ 2.5× (floor: ${x(floorOverFetch)})`;
+      rows[rows.length - 2]![6] = check(
+        'sync',
+        `c=${concurrency} vs fetch`,
+        sdk / med('fetch'),
+        '≥ 2.5×',
+        sdk / med('fetch') >= 2.5,
+      );
+      rows[rows.length - 1]![5] = `≥ 3× (floor: ${x(floorOverOpenai)})`;
+      rows[rows.length - 1]![6] = check(
+        'sync',
+        `c=${concurrency} vs openai-node`,
+        sdk / med('openai-node'),
+        '≥ 3×',
+        sdk / med('openai-node') >= 3,
+      );
+    }
   }
   console.log(
     '1. Sync call overhead: runSync(flux-schnell), 100 KiB image, requests/s (median of interleaved rounds)',
@@ -148,39 +183,64 @@ try {
     '\n',
   );
 
-  // 3. Memory, each run in a fresh process; median of a few runs, the GC's timing varies.
-  const memoryRuns = quick ? 1 : 3;
-  const memory = async (mode: string, size = '16') => {
-    const growth: number[] = [];
-    for (let i = 0; i < memoryRuns; i++) {
-      growth.push(
-        (await runChild<{ growth: number }>(`${ROOT}bench/memory-child.ts`, [mode, server.url, size])).growth,
-      );
-    }
-    return summary(growth);
-  };
+  // 3. Memory: fresh processes with the same warm-up, some performing the operation and some not
+  // (bench/memory-child.mjs); the operation's cost is the difference of their medians.
+  const memoryRuns = quick ? 1 : 5;
   const downloadSize = quick ? '32' : '256';
   const payload = 16 * MiB;
-  const bytes = await memory('bytes');
-  const base64 = await memory('base64');
-  const download = await memory('download', downloadSize);
-  const floor = await memory('download-floor', downloadSize);
-  figures.memory = { runs: memoryRuns, bytes, base64, download, downloadFloor: floor };
+  const modes = ['none', 'bytes', 'bytes-extra-copy', 'base64', 'download', 'download-floor'] as const;
+  type Mode = (typeof modes)[number];
+  const samples = Object.fromEntries(modes.map((m) => [m, [] as number[]])) as Record<Mode, number[]>;
+  for (let i = 0; i < memoryRuns; i++) {
+    // Interleaved, so a slow stretch of the machine lands on every mode alike.
+    for (const mode of modes) samples[mode].push(memoryGrowth(mode, server.url, downloadSize));
+  }
+  const none = summary(samples.none);
+  const cost = (mode: Mode) => {
+    const s = summary(samples[mode]);
+    return { median: s.median - none.median, min: s.min - none.median, max: s.max - none.median };
+  };
+  const bytes = cost('bytes');
+  const extraCopy = cost('bytes-extra-copy');
+  const base64 = cost('base64');
+  const download = cost('download');
+  const floor = cost('download-floor');
+  figures.memory = { runs: memoryRuns, none, bytes, extraCopy, base64, download, downloadFloor: floor };
   const mib = (g: { median: number; min: number; max: number }) =>
     `${fmt(g.median / MiB, 1)} (${fmt(g.min / MiB, 1)}–${fmt(g.max / MiB, 1)}) MiB`;
-  console.log(`3. Memory: peak RSS growth of one operation in a fresh process, median of ${memoryRuns}`);
+  console.log(
+    `3. Memory: peak resident set of ${memoryRuns} fresh process(es) per operation, minus that of processes that did the same warm-up and no operation (median)`,
+  );
   const bytesRatio = bytes.median / payload;
+  const copyRatio = extraCopy.median / payload;
   const base64Ratio = base64.median / payload;
+  const overFloor = (download.median - floor.median) / MiB;
   console.log(
     table(
       ['operation', 'peak RSS growth (min–max)', 'ratio', 'target', ''],
       [
+        [
+          'warm-up only (the baseline)',
+          mib({ median: 0, min: none.min - none.median, max: none.max - none.median }),
+          '',
+          '(subtracted)',
+          '',
+        ],
         [
           'runSync, 16 MiB image bytes',
           mib(bytes),
           x(bytesRatio),
           '≤ 2.5×',
           check('memory', 'runSync bytes', bytesRatio, '≤ 2.5×', bytesRatio <= 2.5),
+        ],
+        [
+          '  the same with one extra copy injected',
+          mib(extraCopy),
+          x(copyRatio),
+          'caught: > 2.5×',
+          check('memory', 'injected extra copy is caught', copyRatio, '> 2.5×', copyRatio > 2.5) === 'met'
+            ? 'misses ≤ 2.5×, as it must'
+            : 'PASSES ≤ 2.5×: the section cannot catch a copy',
         ],
         [
           'runSync, 16 MiB as {"image": base64}',
@@ -192,9 +252,9 @@ try {
         [
           `downloadToFile, ${downloadSize} MiB`,
           mib(download),
-          '',
-          '≤ 32 MiB',
-          check('memory', 'downloadToFile', download.median / MiB, '≤ 32 MiB', download.median <= 32 * MiB),
+          `floor ${overFloor < 0 ? '−' : '+'} ${fmt(Math.abs(overFloor), 1)} MiB`,
+          '≤ floor + 16 MiB',
+          check('memory', 'downloadToFile over the floor', overFloor, '≤ 16 MiB', overFloor <= 16),
         ],
         [`raw undici → file (floor), ${downloadSize} MiB`, mib(floor), '', '(context)', ''],
       ],
@@ -248,8 +308,8 @@ try {
           `${fmt(first.segmind.min, 1)}–${fmt(first.segmind.max, 1)}`,
           fmt(first.cpu.segmind.median, 1),
           x(first.ratio),
-          '≤ 1.5×',
-          check('first image', 'segmind ÷ fetch script', first.ratio, '≤ 1.5×', first.ratio <= 1.5),
+          '≤ 1.3×',
+          check('first image', 'segmind ÷ fetch script', first.ratio, '≤ 1.3×', first.ratio <= 1.3),
         ],
         [
           'fetch script',
@@ -277,14 +337,18 @@ try {
   console.log(
     table(
       ['runtime', 'runSync req/s', 'fetch req/s', 'ratio', 'target', ''],
-      perRuntime.map((r) => [
-        r.runtime,
-        fmt(r.sdk),
-        fmt(r.fetch),
-        x(r.ratio),
-        '≥ 0.9×',
-        check('runtimes', `${r.runtime} runSync ÷ fetch`, r.ratio, '≥ 0.9×', r.ratio >= 0.9),
-      ]),
+      perRuntime.map((r) => {
+        // Deno's billable POSTs go over connections never reused (see README "Runtimes"): its floor is lower.
+        const min = r.runtime === 'deno' ? 0.85 : 0.9;
+        return [
+          r.runtime,
+          fmt(r.sdk),
+          fmt(r.fetch),
+          x(r.ratio),
+          `≥ ${min}×`,
+          check('runtimes', `${r.runtime} runSync ÷ fetch`, r.ratio, `≥ ${min}×`, r.ratio >= min),
+        ];
+      }),
     ),
     '\n',
   );
@@ -297,6 +361,7 @@ try {
     firstError?: string;
     wall: number;
     sockets: number;
+    fetchSockets: number;
     peakRss: number;
   }>(`${ROOT}bench/scale-child.ts`, [server.url, String(count)]);
   figures.scale = scale;
@@ -312,10 +377,17 @@ try {
           check('scale', 'errors', scale.errors, '0', scale.errors === 0),
         ],
         [
-          'sockets opened',
+          "sockets opened by the client's Agent",
           String(scale.sockets),
           '≤ 64 (the Agent cap)',
-          check('scale', 'sockets', scale.sockets, '≤ 64', scale.sockets <= 64),
+          check('scale', 'Agent sockets', scale.sockets, '≤ 64', scale.sockets <= 64),
+        ],
+        [
+          // Node's first requests go through the global fetch while undici loads: one at a time.
+          'sockets opened by the cold-start fetch',
+          String(scale.fetchSockets),
+          '≤ 1',
+          check('scale', 'cold-start fetch sockets', scale.fetchSockets, '≤ 1', scale.fetchSockets <= 1),
         ],
         ['wall time', `${fmt(scale.wall)} ms`, '', ''],
         ['peak RSS', `${fmt(scale.peakRss / MiB, 1)} MiB`, '', ''],
@@ -328,9 +400,56 @@ try {
   // 6. Many jobs under one account's limit (bench/limits.ts).
   const { runLimitsSection } = await import('./limits-section.js');
   await runLimitsSection({ quick, figures, check });
+
+  // 7. Edge size: one image call bundled for a browser and for a Worker, next to the peers'.
+  const { EDGE_PACKAGES, measureEdgeSizes } = await import('./edge-size.js');
+  const edge = await measureEdgeSizes();
+  figures.edgeSize = edge;
+  const KB = 1024;
+  console.log(
+    '7. Edge size: an app making one image call, esbuild --bundle --minify, then gzip -9 (KB = 1024 bytes)',
+  );
+  const edgeRows: string[][] = [];
+  for (const [platform, row] of Object.entries(edge)) {
+    for (const pkg of EDGE_PACKAGES) {
+      const s = row[pkg];
+      const ours = pkg === 'segmind';
+      edgeRows.push([
+        platform === 'browser' ? 'browser' : 'Worker (workerd, worker)',
+        pkg,
+        s.error ? `(${s.error})` : fmt(s.minified / KB, 1),
+        s.error ? '' : fmt(s.gzip / KB, 1),
+        s.heaviest.map((h) => `${h.path} ${fmt(h.bytes / KB)}`).join(', '),
+        ours ? '≤ 40 KB gzip' : '',
+        ours
+          ? check('edge size', `${platform} bundle gzip KB`, s.gzip / KB, '≤ 40 KB', s.gzip <= 40 * KB)
+          : '',
+      ]);
+    }
+  }
+  console.log(
+    table(['platform', 'package', 'min KB', 'gzip KB', 'heaviest inputs (KB)', 'target', ''], edgeRows),
+    '\n',
+  );
 } finally {
   server.stop();
 }
+
+console.log('Targets: what each measured, and what it would take to fail');
+console.log(
+  table(
+    ['section', 'measure', 'measured', 'target', 'fails when', ''],
+    targets.map((t) => [
+      t.section,
+      t.name,
+      fmt(t.value, Number.isInteger(t.value) ? 0 : 2),
+      t.target,
+      failsWhen(t.target),
+      t.met ? 'met' : 'MISSED',
+    ]),
+  ),
+  '\n',
+);
 
 if (jsonFile) {
   const pkg = await import('../package.json', { with: { type: 'json' } });

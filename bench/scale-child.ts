@@ -2,14 +2,15 @@
 import { SegmindClient } from './sdk.js';
 
 const [url, count] = process.argv.slice(2) as [string, string];
-const stats = async () => (await (await fetch(`${url}/stats`)).json()) as { sdkConnections: number };
+const stats = async () =>
+  (await (await fetch(`${url}/stats`)).json()) as { sdkConnections: number; sdkFetchConnections: number };
 const client = new SegmindClient({
   apiKey: 'SG_bench0000000000000',
   baseURL: url,
   logLevel: 'off',
   defaultHeaders: { 'x-bench-duration': '500', 'x-bench-queue': '100' },
 });
-const before = (await stats()).sdkConnections;
+const before = await stats();
 const started = performance.now();
 const results = await Promise.allSettled(
   Array.from({ length: Number(count) }, (_, i) => client.run('fast-flux-schnell', { prompt: `job ${i}` })),
@@ -17,7 +18,10 @@ const results = await Promise.allSettled(
 const wall = performance.now() - started;
 const errors = results.filter((r) => r.status === 'rejected');
 await client.close();
-const sockets = (await stats()).sdkConnections - before;
+const after = await stats();
+// Sockets the burst opened: the Agent's (its cap) and any the global fetch opened during cold start.
+const fetchSockets = after.sdkFetchConnections - before.sdkFetchConnections;
+const sockets = after.sdkConnections - before.sdkConnections - fetchSockets;
 console.log(
   JSON.stringify({
     jobs: results.length,
@@ -25,6 +29,7 @@ console.log(
     firstError: errors[0] ? String((errors[0] as PromiseRejectedResult).reason) : undefined,
     wall,
     sockets,
+    fetchSockets,
     peakRss: process.resourceUsage().maxRSS * 1024,
   }),
 );

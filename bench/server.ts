@@ -38,9 +38,12 @@ interface Job {
 }
 const jobs = new Map<string, Job>();
 let connections = 0;
-// Sockets that carried a request from the SDK (its user-agent), to check its connection cap.
+// Sockets that carried a request from the SDK (its user-agent), to check its connection cap; those
+// opened by a fetch (its requests carry `sec-fetch-mode`: the SDK's first requests on Node go through
+// the global fetch while undici loads) are counted apart from those of the SDK's undici Agent.
 const sdkSockets = new WeakSet<object>();
 let sdkConnections = 0;
+let sdkFetchConnections = 0;
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -75,6 +78,7 @@ const server = createServer(async (req, res) => {
   if (req.headers['user-agent']?.startsWith('segmind-node/') && !sdkSockets.has(req.socket)) {
     sdkSockets.add(req.socket);
     sdkConnections++;
+    if (req.headers['sec-fetch-mode'] !== undefined) sdkFetchConnections++;
   }
   if (req.method === 'POST') await readBody(req);
   if (req.method === 'POST' && url === '/v1/flux-schnell') {
@@ -138,7 +142,8 @@ const server = createServer(async (req, res) => {
       bench: { completed_at: job.endsAt, polls: job.polls },
     });
   }
-  if (url === '/stats') return json(res, 200, { connections, sdkConnections, jobs: jobs.size });
+  if (url === '/stats')
+    return json(res, 200, { connections, sdkConnections, sdkFetchConnections, jobs: jobs.size });
   json(res, 404, { error: 'not found' });
 });
 server.keepAliveTimeout = 60_000;

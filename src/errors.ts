@@ -87,6 +87,8 @@ export interface SegmindErrorTypes {
   RequestTimeoutError: RequestTimeoutError;
   /** {@link InferenceTimeoutError} */
   InferenceTimeoutError: InferenceTimeoutError;
+  /** {@link BatchError} */
+  BatchError: BatchError;
   /** {@link UserAbortError} */
   UserAbortError: UserAbortError;
 }
@@ -304,6 +306,28 @@ export class UserAbortError extends SegmindError {
 
   constructor(reason: unknown, what = 'Request') {
     super(`${what} aborted by the caller`, { cause: reason });
+  }
+}
+
+/**
+ * A batch's `all()` stopped before its input ended: the input threw. `cause` is what it threw;
+ * `results` holds every item the batch settled, in input order, so results already paid for are
+ * never lost. (`for await` yields those items as they finish, then throws the input's error as is.)
+ * @example
+ * try { await client.batch('fast-flux-schnell', readPrompts()).all(); }
+ * catch (err) {
+ *   if (err instanceof BatchError) for (const item of err.results) if (item.ok) keep(item.value);
+ * }
+ */
+export class BatchError<Item = unknown> extends SegmindError {
+  /** Always `'BatchError'`, also across copies of the package (see `isSegmindError`). */
+  override name = 'BatchError' as const;
+  /** Every item the batch settled before it stopped, in input order. */
+  readonly results: Item[];
+
+  constructor(message: string, results: Item[], options: { cause: unknown }) {
+    super(message, options);
+    this.results = results;
   }
 }
 

@@ -13,6 +13,7 @@ export {
   type APIErrorInit,
   AuthenticationError,
   BadRequestError,
+  BatchError,
   ConnectionError,
   InferenceFailedError,
   InferenceTimeoutError,

@@ -1,14 +1,53 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VERSION } from '../src/index.js';
 
 const srcDir = new URL('../src/', import.meta.url).pathname;
-// Every SDK module (the fake server under testing/ is a separate entry point).
-const sdkFiles = (readdirSync(srcDir, { recursive: true }) as string[])
-  .filter((f) => f.endsWith('.ts') && !f.startsWith('testing/'))
+const allFiles = (readdirSync(srcDir, { recursive: true }) as string[])
+  .filter((f) => f.endsWith('.ts'))
   .sort();
+// Every SDK module (the fake server under testing/ is a separate entry point).
+const sdkFiles = allFiles.filter((f) => !f.startsWith('testing/'));
 const read = (file: string) => readFileSync(join(srcDir, file), 'utf8');
+
+/** Every relative import of a module (static, `export … from`, `import type`, literal `import()`). */
+function importsOf(file: string): string[] {
+  const text = read(file);
+  const found: string[] = [];
+  for (const m of text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'(\.[^']+)'|import\('(\.[^']+)'\)/gm)) {
+    const spec = (m[1] ?? m[2])!;
+    found.push(normalize(join(dirname(file), spec)).replace(/\.js$/, '.ts'));
+  }
+  return found;
+}
+
+/**
+ * The layers of the house, bottom first (ARCHITECTURE.md: the request path reads top to bottom and
+ * imports only point down). A module may import its own layer or a lower one, never a higher one.
+ * The first pattern a path matches decides its layer.
+ */
+const LAYERS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^version\.ts$|^util\/(json|redact|describe-value|did-you-mean|logger)\.ts$/, 'base utilities'],
+  [/^errors\.ts$/, 'errors: classes and the one factory'],
+  [/^util\/|^options\/checks\.ts$|^runtime\//, 'clock, option checks, platform facts'],
+  [/^http\/(transport|response-body|transport-error|undici\/|fetch\/|create-transport)/, 'transports'],
+  [/^models\/|^uploads\/(image-input|fingerprint)\.ts$/, 'the model registry and what derives from it'],
+  [/^limits\/|^options\//, 'limits (the gate) and client options'],
+  [/^http\//, 'core and retry policy'],
+  [/^jobs\/|^uploads\//, 'jobs and uploads'],
+  [/^results\//, 'results'],
+  [/^batch\//, 'batch'],
+  [/^(client|default-client)\.ts$/, 'the client'],
+  [/^index\.ts$/, 'the entry point'],
+  [/^(testing|redis|cli)\//, 'entry points of their own'],
+];
+
+function layerOf(file: string): number {
+  const at = LAYERS.findIndex(([pattern]) => pattern.test(file));
+  if (at < 0) throw new Error(`${file} belongs to no layer of test/architecture.test.ts`);
+  return at;
+}
 
 describe('architecture', () => {
   it('VERSION matches package.json', () => {
@@ -16,22 +55,86 @@ describe('architecture', () => {
     expect(VERSION).toBe(pkg.version);
   });
 
-  it('only the two transports do network I/O', () => {
-    // undici is loaded lazily (src/util/lazy.ts); only the undici transport may load it or import it
-    // for values. fetch is called only by the fetch transport (Bun, Deno, Workers, the fetch option).
-    const loadsUndici = sdkFiles.filter((f) => /lazyModule<[^>]*>\('undici'\)/.test(read(f)));
-    expect(loadsUndici).toEqual(['http/transport.ts']);
-    const network = sdkFiles.filter((f) => /\bfetch\(|node:http'|node:net'|node:https'/.test(read(f)));
-    expect(network).toEqual(['http/transport-fetch.ts']);
+  it('every module belongs to a layer, and imports only point down', () => {
+    const upward: string[] = [];
+    for (const file of allFiles) {
+      for (const dep of importsOf(file)) {
+        if (layerOf(dep) > layerOf(file)) {
+          upward.push(`${file} (${LAYERS[layerOf(file)]![1]}) imports ${dep} (${LAYERS[layerOf(dep)]![1]})`);
+        }
+      }
+    }
+    expect(upward).toEqual([]);
   });
 
-  it('importing the SDK loads neither undici nor zod (they load on first use)', () => {
-    // runtime/lazy-static.ts stands in for util/lazy.ts in the Workers/browser build only (no
-    // createRequire there), where zod is imported up front by design; models/zod-api.ts is bundled
-    // on its own into dist/zod-api.cjs and loaded through util/lazy.ts on first validation.
-    const loadedLazily = new Set(['runtime/lazy-static.ts', 'models/zod-api.ts']);
-    for (const f of sdkFiles.filter((f) => !loadedLazily.has(f)))
-      expect(read(f), f).not.toMatch(/^import\s+(?!type\b)[^;]*from\s+'(undici|zod)'/m);
+  it('has no import cycle', () => {
+    // Tarjan's strongly connected components over the module graph: any component of two or more
+    // modules is a cycle.
+    const graph = new Map(allFiles.map((f) => [f, importsOf(f).filter((d) => allFiles.includes(d))]));
+    const index = new Map<string, number>();
+    const low = new Map<string, number>();
+    const stack: string[] = [];
+    const onStack = new Set<string>();
+    const cycles: string[][] = [];
+    let next = 0;
+    const visit = (v: string) => {
+      index.set(v, next);
+      low.set(v, next);
+      next++;
+      stack.push(v);
+      onStack.add(v);
+      for (const w of graph.get(v) ?? []) {
+        if (!index.has(w)) {
+          visit(w);
+          low.set(v, Math.min(low.get(v)!, low.get(w)!));
+        } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      }
+      if (low.get(v) === index.get(v)) {
+        const component: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          component.push(w);
+        } while (w !== v);
+        if (component.length > 1) cycles.push(component.sort());
+      }
+    };
+    for (const v of graph.keys()) if (!index.has(v)) visit(v);
+    expect(cycles).toEqual([]);
+  });
+
+  it('finds a cycle and an upward import when there is one (the checks above can fail)', () => {
+    expect(layerOf('errors.ts')).toBeLessThan(layerOf('http/core.ts'));
+    expect(layerOf('http/core.ts')).toBeGreaterThan(layerOf('http/transport.ts'));
+    expect(importsOf('client.ts')).toContain('http/core.ts');
+  });
+
+  it('only the transports do network I/O', () => {
+    // fetch is called only by the fetch transport; undici is imported for values only by the
+    // undici transport (types may be imported anywhere).
+    const callsFetch = sdkFiles.filter((f) => /\bfetch\(|node:http'|node:net'|node:https'/.test(read(f)));
+    expect(
+      callsFetch.every((f) => /^http\/(fetch\/|transport-fetch)/.test(f)),
+      callsFetch.join(),
+    ).toBe(true);
+    const loadsUndici = sdkFiles.filter((f) =>
+      /^\s*import\s+(?!type\b)[^;]*from\s+'undici'|import\('undici'\)|lazyModule<[^>]*>\('undici'\)/m.test(
+        read(f),
+      ),
+    );
+    expect(
+      loadsUndici.every((f) => /^http\/(undici\/|transport\.ts|create-transport)/.test(f)),
+      loadsUndici.join(),
+    ).toBe(true);
+  });
+
+  it('nothing loads modules in a way bundlers cannot follow', () => {
+    // A bundled app (esbuild, webpack, rollup) must find every module: literal specifiers only.
+    for (const f of allFiles) {
+      const text = read(f);
+      expect(text, f).not.toMatch(/createRequire\(|\brequire\(\s*[^'"\s)]|\bimport\(\s*[^'"\s)]/);
+    }
   });
 
   it('deadlines, retry waits and poll pauses read time only through util/clock.ts', () => {
@@ -39,10 +142,24 @@ describe('architecture', () => {
     // would escape it and make those tests depend on the machine's speed. The transports' request
     // timeouts are real timers by design.
     const timed = sdkFiles.filter(
-      (f) => f === 'client.ts' || f.startsWith('jobs/') || (f.startsWith('http/') && !/transport/.test(f)),
+      (f) =>
+        f === 'client.ts' ||
+        f.startsWith('jobs/') ||
+        f.startsWith('limits/') ||
+        (f.startsWith('http/') && layerOf(f) > layerOf('http/transport.ts')),
     );
     expect(timed).toContain('jobs/job.ts');
+    expect(timed).toContain('http/core.ts');
     for (const f of timed) expect(read(f), f).not.toMatch(/\bDate\.now\(|\bsetTimeout\(|\bsetInterval\(/);
+  });
+
+  it('no hidden channels between modules: no exported module-level map, no Symbol.for option keys', () => {
+    // A module may keep a private cache (util/abort.ts fans one signal out to many calls); an
+    // exported map written by one part and read by another is a channel, like the old send hooks.
+    for (const f of sdkFiles) {
+      expect(read(f), f).not.toMatch(/^export const \w+\s*(:[^=]+)?=\s*new (Weak)?Map/m);
+      expect(read(f), f).not.toMatch(/Symbol\.for\('segmind\.(?!SegmindError)/);
+    }
   });
 
   it('the main entry never imports segmind/testing', () => {

@@ -1,4 +1,4 @@
-import type { SegmindError } from '../errors.js';
+import type { BatchError, SegmindError } from '../errors.js';
 
 /**
  * Options of `client.batch()`.
@@ -15,13 +15,17 @@ export interface BatchOptions {
    */
   via?: 'async' | 'sync' | undefined;
   /**
-   * Items in flight at once. The client's `rateLimit` still applies on top.
+   * Items in flight at once, from 1 to 10 000; also how many finished items may wait for the
+   * consumer before the batch stops starting new ones. The client's `rateLimit` applies on top.
    * @default 4
    */
   concurrency?: number | undefined;
   /**
-   * A file (Node, Bun, Deno) where the batch appends one JSON line per event, so a run stopped
-   * half way (crash, Ctrl-C, `kill -9`) can be run again with the same journal without paying twice.
+   * A file (Node, Bun, Deno) where the batch appends one JSON line per item event, flushed before
+   * it moves on, so a run stopped half way (crash, Ctrl-C, `kill -9`) can be run again with the
+   * same journal without paying twice. Items are recognised by content, not position. One run at a
+   * time: the journal is locked (`<journal>.lock`) and a second run on it is refused. A file that is
+   * not a journal of this model and mode is refused and left unchanged.
    * @default none
    */
   journal?: string | undefined;
@@ -87,7 +91,9 @@ export type BatchItem<P, V> = BatchSuccess<P, V> | BatchFailure<P>;
 
 /**
  * A running batch: iterate it with `for await` (items in completion order) or call `all()` (items
- * in input order), not both. Nothing is sent until one of them starts.
+ * in input order), not both. Nothing is sent until one of them starts. The input is read lazily,
+ * and the batch never runs ahead of its consumer by more than `concurrency` finished items;
+ * `break` stops submitting like an abort.
  * @example
  * for await (const item of client.batch('fast-flux-schnell', params)) {
  *   if (item.ok) console.log(item.index, item.value.output);
@@ -95,6 +101,9 @@ export type BatchItem<P, V> = BatchSuccess<P, V> | BatchFailure<P>;
  * }
  */
 export interface Batch<P, V> extends AsyncIterable<BatchItem<P, V>> {
-  /** Runs the batch to the end; resolves with every item yielded, in input order. */
+  /**
+   * Runs the batch to the end; resolves with every item yielded, in input order. If the input
+   * throws, rejects with a {@link BatchError} whose `results` holds every settled item.
+   */
   all(): Promise<BatchItem<P, V>[]>;
 }

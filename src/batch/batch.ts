@@ -1,24 +1,38 @@
-import { APIError, ConnectionError, isSegmindError, SegmindError, UserAbortError } from '../errors.js';
+import { BatchError, ConnectionError, isSegmindError, SegmindError, UserAbortError } from '../errors.js';
 import type { SendHooks } from '../http/core.js';
+import { billingOutcome } from '../http/retry.js';
 import type { Job } from '../jobs/job.js';
-import { checkDuration } from '../options/checks.js';
+import {
+  checkCount,
+  checkDuration,
+  checkFunction,
+  checkOptionsObject,
+  checkSignal,
+} from '../options/checks.js';
 import { clock } from '../util/clock.js';
+import { describeValue } from '../util/describe-value.js';
 import type { BatchPort } from './batch-port.js';
 import type { Batch, BatchItem, BatchOptions, BatchProgress } from './batch-types.js';
-import type { Journal, PastState } from './journal.js';
+import { ItemAbort } from './item-abort.js';
+import { type ItemEvent, onRerun } from './item-state.js';
+import type { ItemKey, Journal } from './journal.js';
 
-interface Input<P> {
-  index: number;
-  params: P;
-}
-
-type BatchLog = BatchPort['log'];
-
+const OPTION_NAMES = ['via', 'concurrency', 'journal', 'signal', 'onProgress', 'waitTimeout'] as const;
 const DEFAULT_CONCURRENCY = 4;
+const MAX_CONCURRENCY = 10_000;
+
+interface Settings {
+  via: 'async' | 'sync';
+  concurrency: number;
+  journal: string | undefined;
+  signal: AbortSignal | undefined;
+  onProgress: ((progress: BatchProgress) => void) | undefined;
+  waitTimeout: number | undefined;
+}
 
 /**
  * Checks a batch's options and builds it; nothing is sent until it is iterated. Above the client:
- * it only uses the client's public methods (`submitAsync`, `job`, `runSync`).
+ * it reaches it only through the {@link BatchPort}.
  */
 export function createBatch<P, V>(
   client: BatchPort,
@@ -26,25 +40,22 @@ export function createBatch<P, V>(
   params: Iterable<P> | AsyncIterable<P>,
   options: BatchOptions = {},
 ): Batch<P, V> {
-  if (typeof options !== 'object' || options === null)
-    throw new SegmindError('batch options must be an object');
-  const via = options.via ?? 'async';
+  const o = checkOptionsObject('batch options', options, OPTION_NAMES) as BatchOptions;
+  const via = o.via ?? 'async';
   if (via !== 'async' && via !== 'sync') {
-    throw new SegmindError(`batch: via must be 'async' or 'sync', got ${JSON.stringify(via)}`);
+    throw new SegmindError(`batch: via must be 'async' or 'sync', got ${describeValue(via)}`);
   }
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 10_000) {
-    throw new SegmindError(
-      `batch: concurrency must be a whole number from 1 to 10000, got ${String(concurrency)}`,
-    );
+  if (o.journal !== undefined && (typeof o.journal !== 'string' || o.journal === '')) {
+    throw new SegmindError(`batch: journal must be a file path, got ${describeValue(o.journal)}`);
   }
-  if (options.waitTimeout !== undefined) checkDuration('batch: waitTimeout', options.waitTimeout);
-  if (options.journal !== undefined && (typeof options.journal !== 'string' || !options.journal)) {
-    throw new SegmindError('batch: journal must be a file path');
-  }
-  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
-    throw new SegmindError('batch: onProgress must be a function');
-  }
+  const settings: Settings = {
+    via,
+    concurrency: checkCount('batch: concurrency', o.concurrency ?? DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY),
+    journal: o.journal,
+    signal: checkSignal('batch: signal', o.signal),
+    onProgress: checkFunction('batch: onProgress', o.onProgress),
+    waitTimeout: o.waitTimeout === undefined ? undefined : checkDuration('batch: waitTimeout', o.waitTimeout),
+  };
   const iterable = params as Partial<Iterable<P> & AsyncIterable<P>> | null;
   if (
     iterable === null ||
@@ -52,56 +63,66 @@ export function createBatch<P, V>(
     (typeof iterable[Symbol.iterator] !== 'function' && typeof iterable[Symbol.asyncIterator] !== 'function')
   ) {
     throw new SegmindError(
-      'batch: params must be an array, an iterable or an async iterable of parameter objects',
+      `batch: params must be an array, an iterable or an async iterable of parameter objects, got ${describeValue(params)}`,
     );
   }
-  return new BatchRun<P, V>(client, model, params, { ...options, via, concurrency }, client.log);
+  return new BatchRun<P, V>(client, model, params, settings);
 }
 
 type Settled<P, V> = BatchItem<P, V>;
+type Step<P> = { value: P } | { done: true } | { error: unknown } | { stopped: true };
 
 class BatchRun<P, V> implements Batch<P, V> {
   readonly #client: BatchPort;
   readonly #model: string;
   readonly #input: Iterable<P> | AsyncIterable<P>;
-  readonly #options: BatchOptions & { via: 'async' | 'sync'; concurrency: number };
-  readonly #log: BatchLog;
+  readonly #settings: Settings;
+  readonly #total: number | undefined;
   #consumed = false;
 
   // Running state.
   #stopped = false;
+  #stopReason: unknown;
+  // Settles the pull under way, if any, when the batch stops.
+  #abandonPull: (() => void) | undefined;
   #started = 0;
   #running = 0;
   #succeeded = 0;
   #failed = 0;
   #startedAt = 0;
-  readonly #total: number | undefined;
-  readonly #inFlight = new Set<AbortController>();
+  readonly #items = new Set<ItemAbort>();
+  // Finished items not yet taken by the consumer: at most `concurrency` (back-pressure).
   readonly #ready: Settled<P, V>[] = [];
-  #wake: (() => void) | undefined;
+  #wakeConsumer: (() => void) | undefined;
+  #wakeScheduler: (() => void) | undefined;
   #finished = false;
+  #inputFailed = false;
   #inputError: unknown;
-  #changedWarnings = 0;
 
-  constructor(
-    client: BatchPort,
-    model: string,
-    input: Iterable<P> | AsyncIterable<P>,
-    options: BatchOptions & { via: 'async' | 'sync'; concurrency: number },
-    log: BatchLog,
-  ) {
+  constructor(client: BatchPort, model: string, input: Iterable<P> | AsyncIterable<P>, settings: Settings) {
     this.#client = client;
     this.#model = model;
     this.#input = input;
-    this.#options = options;
-    this.#log = log;
+    this.#settings = settings;
     this.#total = Array.isArray(input) ? input.length : undefined;
   }
 
   async all(): Promise<Settled<P, V>[]> {
     const items: Settled<P, V>[] = [];
-    for await (const item of this.#consume('all()')) items.push(item);
-    return items.sort((a, b) => a.index - b.index);
+    try {
+      for await (const item of this.#consume('all()')) items.push(item);
+    } catch (err) {
+      if (this.#inputFailed && err === this.#inputError) {
+        const what = err instanceof Error ? err.message : describeValue(err);
+        throw new BatchError(
+          `batch: the input threw (${what}) after ${items.length} item${items.length === 1 ? '' : 's'} settled; they are in this error's results`,
+          byIndex(items),
+          { cause: err },
+        );
+      }
+      throw err;
+    }
+    return byIndex(items);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Settled<P, V>> {
@@ -115,10 +136,8 @@ class BatchRun<P, V> implements Batch<P, V> {
       );
     }
     this.#consumed = true;
-    const signal = this.#options.signal;
-    const onAbort = () => this.#stop(signal?.reason);
     let journal: Journal | undefined;
-    if (this.#options.journal) {
+    if (this.#settings.journal !== undefined) {
       let module: typeof import('./journal.js');
       try {
         module = await import('./journal.js');
@@ -128,33 +147,43 @@ class BatchRun<P, V> implements Batch<P, V> {
           { cause: err },
         );
       }
-      journal = await module.Journal.open(this.#options.journal, this.#model, this.#options.via);
+      journal = await module.Journal.open(
+        this.#settings.journal,
+        this.#model,
+        this.#settings.via,
+        this.#client.log,
+      );
     }
+    // One listener per batch on the caller's signal, however many items: each item has its own.
+    const signal = this.#settings.signal;
+    const onAbort = () => this.#stop(signal?.reason);
     this.#startedAt = clock.now();
-    if (signal?.aborted) this.#stopped = true;
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const work = this.#run(journal).finally(() => {
+    if (signal?.aborted) this.#stop(signal.reason);
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    const work = this.#schedule(journal).finally(() => {
       this.#finished = true;
-      this.#wake?.();
+      this.#wakeConsumer?.();
     });
     try {
       this.#progress();
       for (;;) {
         const item = this.#ready.shift();
         if (item) {
+          this.#wakeScheduler?.();
           yield item;
           continue;
         }
         if (this.#finished) break;
         await new Promise<void>((resolve) => {
-          this.#wake = resolve;
+          this.#wakeConsumer = resolve;
         });
-        this.#wake = undefined;
+        this.#wakeConsumer = undefined;
       }
       await work;
-      if (this.#inputError !== undefined) throw this.#inputError;
+      if (this.#inputFailed) throw this.#inputError;
     } finally {
-      // The loop ended early (break, throw): stop, and let the items in flight settle.
+      // The loop ended early (break, a throw in the loop's body): stop submitting, like an abort,
+      // and let the items in flight settle (their journal lines written) before letting go.
       signal?.removeEventListener('abort', onAbort);
       if (!this.#finished) this.#stop(new SegmindError('the batch iteration ended early'));
       await work.catch(() => {});
@@ -163,212 +192,266 @@ class BatchRun<P, V> implements Batch<P, V> {
   }
 
   #stop(reason: unknown): void {
-    if (this.#stopped && this.#inFlight.size === 0) return;
+    if (this.#stopped) return;
     this.#stopped = true;
-    for (const controller of this.#inFlight) controller.abort(reason);
+    this.#stopReason = reason;
+    this.#abandonPull?.();
+    this.#wakeScheduler?.();
+    for (const item of this.#items) item.stop(reason);
   }
 
-  async #run(journal: Journal | undefined): Promise<void> {
+  // Starts items while fewer than `concurrency` are in flight and fewer than `concurrency` finished
+  // ones wait for the consumer; pulls the input only then, one item at a time.
+  async #schedule(journal: Journal | undefined): Promise<void> {
     const source = this.#input;
     const iterator: Iterator<P> | AsyncIterator<P> =
       typeof (source as AsyncIterable<P>)[Symbol.asyncIterator] === 'function'
         ? (source as AsyncIterable<P>)[Symbol.asyncIterator]()
         : (source as Iterable<P>)[Symbol.iterator]();
-    let index = 0;
-    let exhausted = false;
-    let pulling: Promise<unknown> = Promise.resolve();
-    // One pull at a time: iterators are not safe to call concurrently.
-    const pull = (): Promise<Input<P> | undefined> => {
-      const next = pulling.then(async (): Promise<Input<P> | undefined> => {
-        if (exhausted || this.#stopped) return undefined;
-        try {
-          const step = await iterator.next();
-          if (step.done) {
-            exhausted = true;
-            return undefined;
-          }
-          return { index: index++, params: step.value };
-        } catch (err) {
-          exhausted = true;
-          this.#inputError = err;
-          return undefined;
-        }
-      });
-      pulling = next;
-      return next;
-    };
-    const worker = async () => {
+    const limit = this.#settings.concurrency;
+    const inFlight = new Set<Promise<void>>();
+    let ended = false; // the input said done, or threw: nothing to close
+    let abandoned = false; // a pull was left pending when the batch stopped
+    try {
       for (;;) {
-        const input = await pull();
-        if (!input || this.#stopped) return;
+        while (!this.#stopped && (inFlight.size >= limit || this.#ready.length >= limit)) {
+          await new Promise<void>((resolve) => {
+            this.#wakeScheduler = resolve;
+          });
+          this.#wakeScheduler = undefined;
+        }
+        if (this.#stopped) break;
+        const step = await this.#pull(iterator);
+        if ('stopped' in step) {
+          abandoned = true;
+          break;
+        }
+        if ('error' in step) {
+          ended = true;
+          this.#inputFailed = true;
+          this.#inputError = step.error;
+          break;
+        }
+        if ('done' in step) {
+          ended = true;
+          break;
+        }
+        const index = this.#started;
+        let key: ItemKey | { error: unknown } | undefined;
+        if (journal) {
+          try {
+            key = await journal.identify(step.value);
+          } catch (err) {
+            key = { error: err };
+          }
+        }
+        if (this.#stopped) break;
         this.#started++;
         this.#running++;
         this.#progress();
-        const item = await this.#runItem(input, journal);
-        this.#running--;
-        if (item) {
+        const abort = new ItemAbort();
+        this.#items.add(abort);
+        const run = this.#runItem({ index, params: step.value }, abort, journal, key).then((item) => {
+          this.#items.delete(abort);
+          inFlight.delete(run);
+          this.#running--;
           if (item.ok) this.#succeeded++;
           else this.#failed++;
           this.#ready.push(item);
-          this.#wake?.();
-        }
-        this.#progress();
+          this.#wakeConsumer?.();
+          this.#wakeScheduler?.();
+          this.#progress();
+        });
+        inFlight.add(run);
       }
-    };
-    try {
-      await Promise.all(Array.from({ length: this.#options.concurrency }, worker));
     } finally {
-      if (!exhausted) await Promise.resolve((iterator as AsyncIterator<P>).return?.()).catch(() => {});
+      if (!ended) {
+        // Tell the input we are done with it; an async generator still busy with a pull we left
+        // behind runs this after that pull, so it is not waited for.
+        const closing = Promise.resolve()
+          .then(() => iterator.return?.())
+          .catch(() => {});
+        if (!abandoned) await closing;
+      }
+      await Promise.all(inFlight);
     }
   }
 
-  async #runItem(input: Input<P>, journal: Journal | undefined): Promise<Settled<P, V> | undefined> {
-    const controller = new AbortController();
-    this.#inFlight.add(controller);
-    const { signal } = controller;
-    let requestId: string | undefined;
-    const base = { index: input.index, params: input.params };
-    const ok = (value: V): Settled<P, V> => ({ ...base, requestId, ok: true, value });
+  // The next input item, unless the batch stops first (an input may take its time, or forever).
+  async #pull(iterator: Iterator<P> | AsyncIterator<P>): Promise<Step<P>> {
+    const next = (async (): Promise<Step<P>> => {
+      try {
+        const step = await iterator.next();
+        return step.done ? { done: true } : { value: step.value };
+      } catch (error) {
+        return { error };
+      }
+    })();
+    // Not Promise.race with a promise that lives as long as the batch: each race would leave a
+    // reaction on it, and an endless input would grow memory by one per item.
+    try {
+      return await new Promise<Step<P>>((resolve) => {
+        this.#abandonPull = () => resolve({ stopped: true });
+        void next.then(resolve);
+      });
+    } finally {
+      this.#abandonPull = undefined;
+    }
+  }
+
+  async #runItem(
+    input: { index: number; params: P },
+    abort: ItemAbort,
+    journal: Journal | undefined,
+    key: ItemKey | { error: unknown } | undefined,
+  ): Promise<Settled<P, V>> {
+    if (this.#stopped) abort.stop(this.#stopReason);
+    const { signal } = abort;
+    const item = { requestId: undefined as string | undefined };
+    const ok = (value: unknown): Settled<P, V> => ({
+      index: input.index,
+      params: input.params,
+      requestId: item.requestId,
+      ok: true,
+      value: value as V,
+    });
     const failed = (error: unknown): Settled<P, V> => ({
-      ...base,
-      requestId,
+      index: input.index,
+      params: input.params,
+      requestId: item.requestId,
       ok: false,
       error: asSegmindError(error),
     });
-    const hash = journal?.hash(input.params);
-    const note = (event: Parameters<Journal['write']>[0]['e'], extra: { error?: unknown } = {}) => {
-      if (!journal || hash === undefined) return Promise.resolve();
-      const line: Parameters<Journal['write']>[0] = { e: event, i: input.index, h: hash };
-      if (requestId !== undefined) line.id = requestId;
-      if (extra.error !== undefined) {
-        const e = asSegmindError(extra.error);
-        line.error = e.name;
-        line.message = e.message.slice(0, 500);
-      }
-      return journal.write(line);
-    };
     try {
-      let past = journal?.past(input.index);
-      if (past && past.h !== hash) {
-        this.#warnChanged(input.index);
-        past = undefined;
-      }
-      if (past) {
-        requestId = past.id;
-        const resumed = await this.#resume(past, signal, note);
-        if (resumed.ok) return ok(resumed.value as V);
-        if (resumed.resend !== true) return failed(resumed.error);
-      }
-      // A fresh send. "sending" is journaled (flushed) once the request has passed the rate limit
-      // and is about to leave: a crash after it means the item may have been billed.
-      let sending = false;
-      const hooks: SendHooks | undefined = journal
-        ? {
-            beforeSend: async () => {
-              if (sending) return;
-              sending = true;
-              await note('sending');
-            },
-          }
-        : undefined;
-      if (this.#options.via === 'sync') {
-        try {
-          const value = await this.#client.runSync(this.#model, input.params, { signal, hooks });
-          requestId = (value as { requestId?: string } | undefined)?.requestId;
-          await note('finished');
-          return ok(value as V);
-        } catch (err) {
-          if (!(err instanceof UserAbortError))
-            await note(mayHaveBeenBilled(err) ? 'billed' : 'failed', { error: err });
-          return failed(err);
+      if (key && 'error' in key) throw key.error;
+      const record = (event: ItemEvent): Promise<void> =>
+        journal && key ? journal.record(key, input.index, event) : Promise.resolve();
+      const plan = onRerun(journal && key ? journal.past(key) : { state: 'new' }, this.#settings.via);
+      switch (plan.action) {
+        case 'report-billed': {
+          item.requestId = plan.id;
+          const error = new ConnectionError(
+            `batch: an earlier run sent this item and stopped before its answer was recorded${plan.message ? ` (${plan.message})` : ''}; it may have been billed, so it is not sent again${plan.id ? ` (request id ${plan.id})` : ''}`,
+            { requestSent: true },
+          );
+          if (plan.record) await record({ e: 'billed', ...why(error) });
+          return failed(error);
         }
+        case 'report-finished':
+          item.requestId = plan.id;
+          return failed(
+            new SegmindError(
+              `batch: this item finished in an earlier run${plan.id ? ` (request id ${plan.id})` : ''}; Segmind does not keep v1 results, so it is neither fetched nor paid for again`,
+            ),
+          );
+        case 'fetch-result':
+          item.requestId = plan.id;
+          return ok(await this.#client.job(plan.id).result({ signal }));
+        case 'reattach': {
+          item.requestId = plan.id;
+          const wasFailed = journal && key ? journal.past(key).state === 'failed' : false;
+          return await this.#wait(this.#client.job(plan.id), signal, record, wasFailed, ok, failed);
+        }
+        case 'send':
+          return await this.#send(input.params, abort, record, item, ok, failed);
       }
-      let job: Job;
-      try {
-        job = await this.#client.submitAsync(this.#model, input.params, { signal, hooks });
-      } catch (err) {
-        if (!(err instanceof UserAbortError))
-          await note(mayHaveBeenBilled(err) ? 'billed' : 'failed', { error: err });
-        return failed(err);
-      }
-      requestId = job.requestId;
-      await note('submitted');
-      return await this.#await(job, signal, note, ok, failed);
     } catch (err) {
       return failed(err);
-    } finally {
-      this.#inFlight.delete(controller);
     }
+  }
+
+  // A fresh send, journaled per attempt: "sending" (flushed) right before each attempt leaves,
+  // "not-billed" (flushed) as soon as an answer proves nothing was billed, before any retry wait.
+  async #send(
+    params: P,
+    abort: ItemAbort,
+    record: (event: ItemEvent) => Promise<void>,
+    item: { requestId: string | undefined },
+    ok: (value: unknown) => Settled<P, V>,
+    failed: (error: unknown) => Settled<P, V>,
+  ): Promise<Settled<P, V>> {
+    const { signal } = abort;
+    const async = this.#settings.via === 'async';
+    let last: 'sending' | 'not-billed' | undefined;
+    let job: Job;
+    const hooks: SendHooks = {
+      beforeSend: async () => {
+        await record({ e: 'sending' });
+        last = 'sending';
+        if (signal.aborted) {
+          // Stopped while the line was written: nothing left, and the journal says so.
+          await record({ e: 'not-billed', error: 'UserAbortError', message: 'aborted before sending' });
+          last = 'not-billed';
+          throw new UserAbortError(signal.reason);
+        }
+        if (async) abort.wireStart();
+      },
+      notBilled: async (error) => {
+        abort.wireEnd();
+        await record({ e: 'not-billed', ...why(error) });
+        last = 'not-billed';
+      },
+    };
+    try {
+      if (!async) {
+        const value = await this.#client.runSync(this.#model, params, { signal, hooks });
+        const id = (value as { requestId?: unknown } | undefined)?.requestId;
+        item.requestId = typeof id === 'string' && id !== '' ? id : undefined;
+        await record({ e: 'finished', id: item.requestId });
+        return ok(value);
+      }
+      try {
+        job = await this.#client.submitAsync(this.#model, params, { signal, hooks });
+      } finally {
+        abort.wireEnd();
+      }
+      item.requestId = job.requestId;
+      await record({ e: 'submitted', id: job.requestId });
+    } catch (err) {
+      // What the failure says about billing, by the one billing predicate.
+      const outcome = billingOutcome(err);
+      const id = isSegmindError(err) ? (err as { requestId?: unknown }).requestId : undefined;
+      if (typeof id === 'string' && id !== '' && item.requestId === undefined) item.requestId = id;
+      if (outcome === 'may-have-been-billed') {
+        await record({ e: 'billed', id: item.requestId, ...why(err) });
+      } else if (outcome === 'not-billed') {
+        if (last === 'sending') await record({ e: 'not-billed', ...why(err) });
+      } else if (last === 'sending' && !(err instanceof UserAbortError)) {
+        // Sent, then an error that proves nothing either way.
+        await record({ e: 'billed', id: item.requestId, ...why(err) });
+      }
+      // An abort after "sending" leaves it the last word: the next run reports the item.
+      return failed(err);
+    }
+    return this.#wait(job, signal, record, false, ok, failed);
   }
 
   // Waits for a submitted job and journals how it ended.
-  async #await(
+  async #wait(
     job: Job,
     signal: AbortSignal,
-    note: (e: 'finished' | 'failed', extra?: { error?: unknown }) => Promise<void>,
-    ok: (value: V) => Settled<P, V>,
+    record: (event: ItemEvent) => Promise<void>,
+    wasFailed: boolean,
+    ok: (value: unknown) => Settled<P, V>,
     failed: (error: unknown) => Settled<P, V>,
   ): Promise<Settled<P, V>> {
+    let value: unknown;
     try {
-      const value = await job.wait({ timeout: this.#options.waitTimeout, signal });
-      await note('finished');
-      return ok(value as V);
+      value = await job.wait({ timeout: this.#settings.waitTimeout, signal });
     } catch (err) {
-      // An abort leaves "submitted" as the last word: the next run re-attaches.
-      if (!(err instanceof UserAbortError)) await note('failed', { error: err });
+      // An abort leaves "submitted" the last word: the next run re-attaches. A failure already
+      // journaled by an earlier run is not written again.
+      if (!(err instanceof UserAbortError) && !wasFailed) {
+        await record({ e: 'failed', id: job.requestId, ...why(err) });
+      }
       return failed(err);
     }
-  }
-
-  /** An item an earlier run reached: re-attach, report, or (nothing was sent) send again. */
-  async #resume(
-    past: PastState,
-    signal: AbortSignal,
-    note: (e: 'finished' | 'failed' | 'billed', extra?: { error?: unknown }) => Promise<void>,
-  ): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown; resend?: boolean }> {
-    if (past.e === 'billed' || (past.e === 'sending' && past.id === undefined)) {
-      const error = new ConnectionError(
-        `Item was sent by an earlier run that stopped before the answer (${past.message ?? 'no answer recorded'}); it may have been billed, so it is not sent again`,
-        { requestSent: true },
-      );
-      if (past.e === 'sending') await note('billed', { error });
-      return { ok: false, error };
-    }
-    if (past.id === undefined) return { ok: false, error: undefined, resend: true };
-    if (this.#options.via === 'sync') {
-      if (past.e === 'failed') return { ok: false, error: undefined, resend: true };
-      return {
-        ok: false,
-        error: new SegmindError(
-          `Item finished in an earlier run (request id ${past.id}); a v1 result is not kept by Segmind, so it is neither fetched nor paid for again`,
-        ),
-      };
-    }
-    const job = this.#client.job(past.id);
-    try {
-      const value =
-        past.e === 'finished'
-          ? await job.result({ signal })
-          : await job.wait({ timeout: this.#options.waitTimeout, signal });
-      if (past.e !== 'finished') await note('finished');
-      return { ok: true, value };
-    } catch (err) {
-      if (!(err instanceof UserAbortError) && past.e !== 'failed') await note('failed', { error: err });
-      return { ok: false, error: err };
-    }
-  }
-
-  #warnChanged(index: number): void {
-    this.#changedWarnings++;
-    if (this.#changedWarnings <= 3) {
-      this.#log.warn(
-        `batch journal: item ${index}'s parameters differ from the journal's; it is treated as a new item${this.#changedWarnings === 3 ? ' (further items with changed parameters are not reported)' : ''}`,
-      );
-    }
+    await record({ e: 'finished', id: job.requestId });
+    return ok(value);
   }
 
   #progress(): void {
-    const onProgress = this.#options.onProgress;
+    const onProgress = this.#settings.onProgress;
     if (!onProgress) return;
     const progress: BatchProgress = {
       queued: this.#total === undefined ? 0 : Math.max(0, this.#total - this.#started),
@@ -386,10 +469,14 @@ class BatchRun<P, V> implements Batch<P, V> {
   }
 }
 
-/** Whether a failed send may still have started (and billed) a job. */
-function mayHaveBeenBilled(error: unknown): boolean {
-  if (error instanceof ConnectionError) return error.requestSent;
-  return error instanceof APIError && error.status >= 200 && error.status < 300;
+function byIndex<T extends { index: number }>(items: T[]): T[] {
+  return items.sort((a, b) => a.index - b.index);
+}
+
+/** An error's name and message, as a journal line keeps them. */
+function why(error: unknown): { error: string; message: string } {
+  const e = asSegmindError(error);
+  return { error: e.name, message: e.message.slice(0, 500) };
 }
 
 function asSegmindError(error: unknown): SegmindError {

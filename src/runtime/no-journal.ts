@@ -4,7 +4,7 @@
 import { SegmindError } from '../errors.js';
 import { detectRuntime } from './detect.js';
 
-// The same shape as journal.ts's class, whose static open() batch.ts calls.
+// The same shape as journal.ts's class, whose static open(path, model, via, log) batch.ts calls.
 // biome-ignore lint/complexity/noStaticOnlyClass: it stands in for a class with a static factory
 export class Journal {
   static open(path: string): Promise<never> {

@@ -41,8 +41,57 @@ export interface FetchServer {
   close(): Promise<void>;
 }
 
+/** Options of {@link startFetchServer}. */
+export interface FetchServerOptions {
+  /**
+   * Answer as a cross-origin API does, so a page on another origin may call the server: CORS
+   * preflights are answered (not recorded, not passed to the handler) and every answer lets any
+   * origin read it, `x-*` headers included.
+   * @default false
+   */
+  cors?: boolean | undefined;
+}
+
+/** Response headers a page may read without being told (the CORS-safelisted ones). */
+const SAFELISTED = new Set([
+  'cache-control',
+  'content-language',
+  'content-length',
+  'content-type',
+  'expires',
+  'last-modified',
+  'pragma',
+]);
+
+/** The headers of a preflight's answer: the method and headers the browser asked about are allowed. */
+function preflightHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {
+    'access-control-allow-origin': '*',
+    'access-control-allow-methods': 'GET, POST',
+    'access-control-max-age': '600',
+  };
+  // Whatever the page sends (x-api-key, content-type, its own defaultHeaders) is allowed: the fake
+  // stands in for the API so the app can be tested, it does not police the app's headers.
+  const asked = req.headers['access-control-request-headers'];
+  if (asked) headers['access-control-allow-headers'] = asked;
+  return headers;
+}
+
+/** What an answer adds for CORS: any origin may read it, and every header it carries. */
+function corsHeaders(names: Iterable<string>): Record<string, string> {
+  const exposed = [...names].filter((name) => !SAFELISTED.has(name) && name !== 'set-cookie');
+  return {
+    'access-control-allow-origin': '*',
+    ...(exposed.length > 0 ? { 'access-control-expose-headers': exposed.join(', ') } : {}),
+  };
+}
+
 /** Starts a loopback server that answers every request with `handler`. */
-export async function startFetchServer(handler: FetchHandler, port = 0): Promise<FetchServer> {
+export async function startFetchServer(
+  handler: FetchHandler,
+  port = 0,
+  options: FetchServerOptions = {},
+): Promise<FetchServer> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   let accepted = 0;
@@ -64,6 +113,11 @@ export async function startFetchServer(handler: FetchHandler, port = 0): Promise
   });
 
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (options.cors && req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
+      req.resume();
+      res.writeHead(204, preflightHeaders(req)).end();
+      return;
+    }
     const chunks: Buffer[] = [];
     try {
       for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -113,6 +167,7 @@ export async function startFetchServer(handler: FetchHandler, port = 0): Promise
     });
     const cookies = response.headers.getSetCookie();
     if (cookies.length > 0) outHeaders['set-cookie'] = cookies;
+    if (options.cors) Object.assign(outHeaders, corsHeaders(Object.keys(outHeaders)));
     res.writeHead(response.status, response.statusText, outHeaders);
     if (!response.body) {
       res.end();

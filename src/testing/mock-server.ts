@@ -51,6 +51,13 @@ export interface MockServerOptions {
    * await createMockServer({ rateLimit: { requestsPerMinute: 5 } });
    */
   rateLimit?: MockRateLimitOptions;
+  /**
+   * Answer CORS, so a browser app on another origin can be tested against the fake: preflights are
+   * answered and pages may read every answer and its `x-*` headers. @default false
+   * @example
+   * const server = await createMockServer({ cors: true });
+   */
+  cors?: boolean;
 }
 
 /**
@@ -433,7 +440,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     return json({ request_id: id, status: 'QUEUED', ...jobUrls(id) });
   }
 
-  const server: FetchServer = await startFetchServer(route, options.port);
+  const server: FetchServer = await startFetchServer(route, options.port, { cors: options.cors });
   base = server.url;
   return {
     url: server.url,

@@ -1,5 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type {
+  BatchError,
   BatchItem,
   FastFluxSchnellParams,
   FluxSchnellParams,
@@ -8,6 +9,7 @@ import type {
   SegmindClient,
   SegmindError,
 } from '../../src/index.js';
+import { isSegmindError } from '../../src/index.js';
 
 declare const client: SegmindClient;
 
@@ -34,5 +36,20 @@ describe('client.batch() types', () => {
     client.batch('flux-schnell', [{ promt: 'a' }]);
     // @ts-expect-error: not a mode
     client.batch('flux-schnell', [{ prompt: 'a' }], { via: 'fast' });
+  });
+
+  it('BatchError carries the settled items', () => {
+    expectTypeOf<BatchError<BatchItem<FastFluxSchnellParams, JobResult>>['results']>().toEqualTypeOf<
+      BatchItem<FastFluxSchnellParams, JobResult>[]
+    >();
+    expectTypeOf<BatchError['name']>().toEqualTypeOf<'BatchError'>();
+    expectTypeOf<BatchError>().toMatchTypeOf<SegmindError>();
+    const caught: unknown = undefined;
+    if (isSegmindError(caught, 'BatchError')) expectTypeOf(caught.results).toEqualTypeOf<unknown[]>();
+  });
+
+  it('refuses unknown batch options', () => {
+    // @ts-expect-error: a typo in an option name
+    client.batch('flux-schnell', [{ prompt: 'a' }], { concurency: 4 });
   });
 });
