@@ -30,8 +30,9 @@ function runtimeBuild(swaps: Record<string, string>, forbidNode: boolean): Plugi
   };
 }
 
-// Bun and Deno: fetch instead of undici; everything else as on Node (they have node:fs, createRequire).
-const FETCH_SWAPS = { 'runtime/create-transport.ts': 'runtime/create-transport.fetch.ts' };
+// Bun: fetch instead of undici; everything else as on Node (it has node:fs, createRequire). Deno loads
+// the Node build (undici never re-sends a POST; Deno's fetch may), see package.json `exports`.
+const FETCH_SWAPS = { 'http/create-transport.ts': 'http/create-transport.fetch.ts' };
 // Workers and browsers: no createRequire and no file system either.
 const EDGE_SWAPS = {
   ...FETCH_SWAPS,
@@ -41,6 +42,11 @@ const EDGE_SWAPS = {
 };
 
 const entry = { index: 'src/index.ts', testing: 'src/testing/index.ts', redis: 'src/redis/index.ts' };
+
+// zod/mini is bundled into the SDK, tree-shaken to the few builders the registry compiles to: it
+// then loads in a few ms on first validation (src/models/request-body.ts), where the zod package
+// itself takes ~50 ms. `zod` stays a dependency for the types of the exported schemas.
+const BUNDLED_ZOD = ['zod'];
 
 export default defineConfig([
   {
@@ -52,6 +58,7 @@ export default defineConfig([
     removeNodeProtocol: false,
     sourcemap: true,
     splitting: true,
+    noExternal: BUNDLED_ZOD,
   },
   {
     entry,
@@ -62,18 +69,19 @@ export default defineConfig([
     sourcemap: true,
     // p-retry is ESM-only; bundling it into the CommonJS build keeps `require('segmind')` working on
     // Node 20.18, which cannot require() an ES module.
-    noExternal: ['p-retry', 'is-network-error'],
+    noExternal: ['p-retry', 'is-network-error', ...BUNDLED_ZOD],
     // src/lazy.ts uses import.meta.url to load undici and zod on first use.
     shims: true,
   },
   {
-    // `bun` and `deno` conditions: the fetch transport by default (see package.json `exports`).
+    // `bun` condition: the fetch transport by default (see package.json `exports`).
     entry: { 'fetch/index': 'src/index.ts' },
     format: ['esm'],
     target: 'es2022',
     removeNodeProtocol: false,
     sourcemap: true,
     splitting: true,
+    noExternal: BUNDLED_ZOD,
     esbuildPlugins: [runtimeBuild(FETCH_SWAPS, false)],
   },
   {
@@ -85,16 +93,8 @@ export default defineConfig([
     removeNodeProtocol: false,
     sourcemap: true,
     splitting: true,
+    noExternal: BUNDLED_ZOD,
     esbuildPlugins: [runtimeBuild(EDGE_SWAPS, true)],
-  },
-  {
-    // zod's builders, bundled and tree-shaken, loaded on first validation (src/models/zod-api.ts).
-    entry: { 'zod-api': 'src/models/zod-api.ts' },
-    format: ['cjs'],
-    target: 'node20',
-    noExternal: ['zod'],
-    treeshake: true,
-    sourcemap: false,
   },
   {
     // The `segmind` bin: its own ESM bundle, so nothing CLI-only reaches the SDK's entry points.

@@ -2,6 +2,7 @@
 // and the upload + submit cost per item stays within 1.1× of a plain submit that passes a URL.
 // The fake runs in its own process, so what differs between the sides is the client's own work.
 import { createInterface } from 'node:readline';
+import type { ImageInput } from '../src/index.js';
 import type * as Testing from '../src/testing/index.js';
 import { ROOT, spawnNode } from '../test/support/child.js';
 import { SegmindClient } from './sdk.js';
@@ -61,7 +62,7 @@ async function submitAll(
   const started = performance.now();
   const worker = async () => {
     for (let i = next++; i < items; i = next++) {
-      await client.submitAsync('flux-kontext-pro', { ...ITEM_PARAMS(i), input_image: image as string });
+      await client.submitAsync('flux-kontext-pro', { ...ITEM_PARAMS(i), input_image: image as ImageInput });
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -156,9 +157,7 @@ export async function measureUploads(
       pollInterval: 5,
     });
     const params = Array.from({ length: items }, (_, i) => ({ ...ITEM_PARAMS(i), input_image: photo }));
-    const results = await client
-      .batch('flux-kontext-pro', params as Array<Record<string, unknown>>, { concurrency })
-      .all();
+    const results = await client.batch('flux-kontext-pro', params, { concurrency }).all();
     const failed = results.filter((r) => !r.ok).length;
     if (failed > 0) throw new Error(`${failed} of ${items} batch items failed`);
     await client.close();

@@ -2,7 +2,8 @@ import type { BatchPort, ItemCallOptions } from './batch/batch-port.js';
 import { type Batch, type BatchOptions, createBatch } from './batch/index.js';
 import { isRecord, NotFoundError, SegmindError } from './errors.js';
 import { Core, type SendHooks } from './http/core.js';
-import type { Transport } from './http/transport-seam.js';
+import { createTransport } from './http/create-transport.js';
+import type { Transport } from './http/transport.js';
 import { readSubmitAnswer } from './jobs/answers.js';
 import type { Deadline } from './jobs/deadline.js';
 import { createJob, type Job, startWait, type WaitOptions, waitWithin } from './jobs/job.js';
@@ -12,24 +13,21 @@ import { DurationStats } from './jobs/poll-schedule.js';
 import type { RequestGate } from './limits/gate.js';
 import { createGate } from './limits/limit-gate.js';
 import { resolveRateLimit } from './limits/rate-limit-options.js';
-import { isKnownModel, type KnownModel, type ParamsFor } from './models/params.js';
-import { toRequestBody } from './models/validate.js';
+import { imageParams, isKnownModel, MODEL_SLUGS } from './models/lookup.js';
+import type { KnownModel, ParamsFor } from './models/params.js';
+import { serializeParams, validateParams } from './models/request-body.js';
 import { type ClientOptions, type ResolvedOptions, resolveClientOptions } from './options/client-options.js';
 import { type CallSettings, callSettings, type RequestOptions } from './options/request-options.js';
 import { readSyncOutput, type SyncOutput } from './results/decode-output.js';
 import { type DownloadedFile, download, downloadToFile } from './results/download.js';
 import { ImageResult } from './results/image-result.js';
 import { firstOutput } from './results/read-output.js';
-import { createTransport } from './runtime/create-transport.js';
 import { createFiles, type Files } from './uploads/files.js';
-import { imageParamsOf } from './uploads/image-params.js';
 import { resolveImageInputs } from './uploads/resolve-image-inputs.js';
 import { UploadCache } from './uploads/upload-images.js';
 import { clock } from './util/clock.js';
 import { closest } from './util/did-you-mean.js';
 import { createLogger } from './util/logger.js';
-
-const TYPED_MODELS: readonly KnownModel[] = ['flux-schnell', 'fast-flux-schnell'];
 
 /** @internal What the project's tests may set on a client that no option reaches. */
 export interface ClientInternals {
@@ -172,11 +170,8 @@ export class SegmindClient {
     settings: CallSettings,
     hooks: SendHooks | undefined,
   ): Promise<unknown> {
-    const body = toRequestBody(
-      checkModel(model),
-      await this.#images(model, params, settings),
-      settings.validate,
-    );
+    const checked = await validateParams(checkModel(model), params, settings.validate);
+    const body = serializeParams(model, await this.#images(model, checked, settings));
     return this.#core
       .call(
         {
@@ -362,9 +357,14 @@ export class SegmindClient {
   }
 
   // Image bytes become storage URLs before the model request; if an upload fails, it is not sent.
-  #images(model: string, params: unknown, settings: CallSettings, deadline?: number): unknown {
-    const images = imageParamsOf(model);
-    if (images.length === 0 || !isRecord(params)) return params;
+  #images(
+    model: string,
+    params: Record<string, unknown>,
+    settings: CallSettings,
+    deadline?: number,
+  ): Record<string, unknown> | Promise<Record<string, unknown>> {
+    const images = imageParams(model);
+    if (images.length === 0) return params;
     const context = { core: this.#core, cache: this.#uploads };
     return resolveImageInputs(model, params, images, context, settings, deadline);
   }
@@ -376,10 +376,10 @@ export class SegmindClient {
     deadline: Deadline | undefined,
     hooks: SendHooks | undefined,
   ): Promise<Job> {
+    const checked = await validateParams(checkModel(model), params, settings.validate);
     // Under run()'s deadline no request (the uploads, the submit) outlives it.
     const capped = () => (deadline ? { ...settings, timeout: deadline.cap(settings.timeout) } : settings);
-    const sendable = await this.#images(model, params, capped(), deadline?.at);
-    const body = toRequestBody(checkModel(model), sendable, settings.validate);
+    const body = serializeParams(model, await this.#images(model, checked, capped(), deadline?.at));
     const submittedAt = clock.now();
     const init = await this.#core
       .call(
@@ -405,7 +405,7 @@ export class SegmindClient {
  */
 function suggestModel(err: unknown, model: string): unknown {
   if (!(err instanceof NotFoundError) || isKnownModel(model)) return err;
-  const guess = closest(model, TYPED_MODELS);
+  const guess = closest(model, MODEL_SLUGS);
   if (guess) err.message = `${err.message}; did you mean ${guess}?`;
   return err;
 }

@@ -50,15 +50,16 @@ export type {
 export type { PollContext, PollInterval } from './jobs/poll-schedule.js';
 export type { RateLimitOptions, RateLimitScope } from './limits/rate-limit-options.js';
 export type { RateLimitBudget, RateLimitCounter, RateLimitStore } from './limits/store.js';
+// Every model's parameter interface (FluxKontextProParams, …), ModelParams and KnownModel.
+export type * from './models/generated/index.js';
 export {
   ASPECT_RATIOS,
   type AspectRatio,
-  type FastFluxSchnellParams,
   FastFluxSchnellParamsSchema,
-  type FluxSchnellParams,
+  type FastFluxSchnellParamsShape,
   FluxSchnellParamsSchema,
-  type KnownModel,
-  type ModelParams,
+  type FluxSchnellParamsShape,
+  type ParamSchema,
   type ParamsFor,
   SAMPLERS,
   type Sampler,
@@ -66,6 +67,16 @@ export {
   type Scheduler,
   type UntypedParams,
 } from './models/params.js';
+export { MODELS } from './models/registry/index.js';
+export type {
+  Endpoint,
+  ModelGroup,
+  ModelPatternSpec,
+  ModelSpec,
+  ParamSpec,
+  ParamType,
+  ParamValue,
+} from './models/registry/types.js';
 export type { ClientOptions, FetchFunction } from './options/client-options.js';
 export type { RequestOptions } from './options/request-options.js';
 export type { JsonValue, SyncOutput } from './results/decode-output.js';

@@ -36,8 +36,10 @@ describe('public types', () => {
   it('rejects typos, wrong enums and missing prompts at compile time', () => {
     // @ts-expect-error sampler is not a parameter (sampler_name is)
     void client.runSync('flux-schnell', { prompt: 'x', sampler: 'euler' });
-    // @ts-expect-error not a sampler
-    void client.runSync('flux-schnell', { prompt: 'x', sampler_name: 'nope' });
+    // @ts-expect-error not a scheduler (the page lists them all)
+    void client.runSync('flux-schnell', { prompt: 'x', scheduler: 'nope' });
+    // sampler_name is open (the page shows 10 of 27): any string is sent
+    void client.runSync('flux-schnell', { prompt: 'x', sampler_name: 'a_new_sampler' });
     // @ts-expect-error not an aspect ratio
     void client.runSync('fast-flux-schnell', { prompt: 'x', aspect_ratio: '4:3' });
     // @ts-expect-error prompt is required

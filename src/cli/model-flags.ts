@@ -9,7 +9,7 @@ export const TYPED_MODELS: readonly KnownModel[] = ['fast-flux-schnell', 'flux-s
 
 // What the zod schemas cannot carry: a line of help and the server's default (Segmind's API pages, the
 // TSDoc in models/params.ts). test/cli checks these keys against the schemas so they cannot drift.
-export const PARAM_DOCS: Record<KnownModel, Record<string, { help: string; default?: string }>> = {
+export const PARAM_DOCS: Partial<Record<KnownModel, Record<string, { help: string; default?: string }>>> = {
   'flux-schnell': {
     prompt: { help: 'What to draw' },
     steps: { help: 'Inference steps', default: '4' },
@@ -73,7 +73,7 @@ export function modelFlags(model: KnownModel): ModelFlag[] {
   const flags: ModelFlag[] = [];
   for (const [param, prop] of Object.entries(json.properties ?? {})) {
     if (param === 'prompt') continue;
-    const doc = PARAM_DOCS[model][param];
+    const doc = PARAM_DOCS[model]?.[param];
     const type =
       prop.type === 'integer' || prop.type === 'number' || prop.type === 'boolean' ? prop.type : 'string';
     const flag: ModelFlag = { flag: flagName(param), param, type, help: doc?.help ?? param };

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { SegmindError } from '../errors.js';
-import type { FetchFunction } from '../http/transport-fetch.js';
+import type { FetchFunction } from '../http/transport.js';
 import type { RateLimitOptions, ResolvedRateLimit } from '../limits/rate-limit-options.js';
 import { resolveRateLimit } from '../limits/rate-limit-options.js';
 import { detectRuntime, environment } from '../runtime/detect.js';
@@ -80,7 +80,7 @@ export interface ClientOptions {
   validate?: boolean | undefined;
   /**
    * An undici Dispatcher (Agent, Pool, ProxyAgent, MockAgent). The client does not close it. Node.js
-   * only: the Bun, Deno, Workers and browser builds send through `fetch` and refuse it (see `fetch`).
+   * and Deno only: the Bun, Workers and browser builds send through `fetch` and refuse it (see `fetch`).
    * @default the client's own keep-alive Agent
    */
   dispatcher?: Dispatcher | undefined;
@@ -123,8 +123,10 @@ export interface ClientOptions {
   rateLimit?: RateLimitOptions | undefined;
   /**
    * A WHATWG `fetch` to send every request with, on any runtime: a proxy or tracing wrapper, a
-   * test double. Selects the fetch transport on Node too (where the default is undici).
-   * @default undici on Node.js; the runtime's own `globalThis.fetch` on Bun, Deno, Workers and browsers
+   * test double. Selects the fetch transport on Node and Deno too (where the default is undici).
+   * Pass `init` on whole: on Deno a billable POST carries a one-off `client` in it, so Deno's fetch
+   * never re-sends it on a reused connection.
+   * @default undici on Node.js and Deno (Deno with `--allow-env`); the runtime's own `globalThis.fetch` on Bun, Workers and browsers
    * @example
    * import { fetch as undiciFetch, ProxyAgent } from 'undici';
    * const proxy = new ProxyAgent('http://proxy.internal:3128');

@@ -23,8 +23,18 @@ export function utf8(bytes: Uint8Array): string {
 
 interface BufferLike {
   from(buffer: ArrayBufferLike, byteOffset: number, length: number): Uint8Array;
+  allocUnsafeSlow(size: number): Uint8Array;
 }
 const NativeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
+
+/**
+ * An array of `size` bytes to be filled at once by the caller: Buffer's unzeroed allocation where
+ * there is one (a 16 MiB image is not written twice), a plain Uint8Array elsewhere. The unpooled
+ * form: bodies are larger than Buffer's pool, and it is the fastest on Node, Bun and Deno alike.
+ */
+export function allocBytes(size: number): Uint8Array {
+  return NativeBuffer ? NativeBuffer.allocUnsafeSlow(size) : new Uint8Array(size);
+}
 
 /**
  * The bytes from `start` to `end` as Latin-1 text, one character per byte: for prefixes and for

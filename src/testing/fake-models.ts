@@ -1,6 +1,6 @@
-import { isKnownModel, schemaFor } from '../models/params.js';
-import { imageParamsOf } from '../uploads/image-params.js';
-import type { ImageParam } from '../uploads/resolve-image-inputs.js';
+import { type ImageParam, imageParams, modelSpec } from '../models/lookup.js';
+import type { ParamValue } from '../models/registry/types.js';
+import { modelIssues } from '../models/request-body.js';
 import { sizeForAspectRatio } from './png.js';
 
 /** What is wrong with a request's parameters: the reason text, and the field when one is to blame. */
@@ -10,7 +10,7 @@ export interface Failure {
   message: string;
 }
 
-/** A model as the fake serves it: its endpoints, image parameters and rules. */
+/** A model as the fake serves it: its endpoints, image parameters and rules, from the registry. */
 export interface FakeModel {
   slug: string;
   /** Served on `POST /v1/<slug>`. */
@@ -23,45 +23,43 @@ export interface FakeModel {
   imageParams: readonly ImageParam[];
   /** The seed an output is drawn with when the request sets none. */
   defaultSeed: number;
-  /** What breaks the model's rules (the SDK's own validation), or `undefined`. */
-  check(params: Record<string, unknown>): Failure | undefined;
+  /** The first rule of the model's registry entry the parameters break, or `undefined`. */
+  check(params: Record<string, unknown>): Promise<Failure | undefined>;
 }
 
 /** Longest side of an output drawn at an input image's size (bigger inputs are scaled down). */
 const MAX_SIDE = 2048;
+/** The seed of a model whose page shows none. */
+const FALLBACK_SEED = 42;
 
-/** The models the fake serves, by slug; `undefined` for any other (answered 404). */
+/**
+ * The models the fake serves: every registry entry (and users' LoRA slugs, by pattern) on the
+ * endpoints its page shows, validated by the SDK's own rules; `undefined` for any other slug
+ * (answered 404).
+ */
 export function fakeModel(slug: string): FakeModel | undefined {
-  if (isKnownModel(slug)) {
-    return {
-      slug,
-      sync: true,
-      async: true,
-      promptRequired: true,
-      imageParams: [],
-      defaultSeed: slug === 'fast-flux-schnell' ? 1184522 : 123456789,
-      check: (params) => {
-        // The real API ignores unknown keys, so the fake does too.
-        const parsed = schemaFor(slug).strip().safeParse(params);
-        if (parsed.success) return undefined;
-        const issue = parsed.error.issues[0]!;
-        const field = issue.path.join('.');
-        return { reason: `Invalid value for ${field}: ${issue.message}`, field, message: issue.message };
-      },
-    };
-  }
-  // Provisional, until the model registry lands: the two known image-input shapes, unvalidated.
-  const imageParams = imageParamsOf(slug);
-  if (imageParams.length === 0) return undefined;
+  const spec = modelSpec(slug);
+  if (!spec) return undefined;
+  const seed = spec.params.seed;
   return {
     slug,
-    sync: true,
-    async: slug !== 'flux-2-klein-4b',
-    promptRequired: true,
-    imageParams,
-    defaultSeed: 42,
-    check: () => undefined,
+    sync: spec.endpoints.includes('v1'),
+    async: spec.endpoints.includes('v2'),
+    promptRequired: spec.params.prompt?.required === true,
+    imageParams: imageParams(spec),
+    defaultSeed: asSeed(seed?.default) ?? asSeed(seed?.example) ?? FALLBACK_SEED,
+    check: async (params) => {
+      // The real API ignores unknown keys, so the fake does too.
+      const issue = (await modelIssues(slug, params, 'ignore'))[0];
+      if (!issue) return undefined;
+      const field = issue.path;
+      return { reason: `Invalid value for ${field}: ${issue.message}`, field, message: issue.message };
+    },
   };
+}
+
+function asSeed(value: ParamValue | undefined): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ImageParam } from '../uploads/resolve-image-inputs.js';
+import type { ImageParam } from '../models/lookup.js';
 import type { Failure } from './fake-models.js';
 
 /** An image a request named, as the fake found it. */

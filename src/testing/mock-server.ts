@@ -258,11 +258,11 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
    * Checks that reach the model only after queueing: the model's rules, then its input images (one on
    * this server must exist), then `failWhen`. The failure, or the inputs found.
    */
-  function modelFailure(
+  async function modelFailure(
     model: FakeModel,
     params: Record<string, unknown>,
-  ): { failure: Failure } | { inputs: FakeInput[] } {
-    const invalid = model.check(params);
+  ): Promise<{ failure: Failure } | { inputs: FakeInput[] }> {
+    const invalid = await model.check(params);
     if (invalid) return { failure: invalid };
     const found = findInputs(model.imageParams, params, ownImage);
     if ('failure' in found) return found;
@@ -390,7 +390,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     const admitted = admit(req, model);
     if (admitted instanceof Response) return admitted;
     if (!model?.sync) return json({ error: `Model ${slug} not found` }, 404);
-    const checked = modelFailure(model, admitted);
+    const checked = await modelFailure(model, admitted);
     const failure = 'failure' in checked ? checked.failure : undefined;
     if (failure && shapes.unprocessable) return unprocessable(failure);
     if (options.latency) await new Promise((r) => setTimeout(r, options.latency));
@@ -412,12 +412,12 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     return new Response(png, { headers: { 'content-type': 'image/png', ...headers } });
   }
 
-  function submit(slug: string, req: RecordedRequest): Response {
+  async function submit(slug: string, req: RecordedRequest): Promise<Response> {
     const model = fakeModel(slug);
     const admitted = admit(req, model);
     if (admitted instanceof Response) return admitted;
     if (!model?.async) return json({ error: `Model ${slug} not found` }, 404);
-    const checked = modelFailure(model, admitted);
+    const checked = await modelFailure(model, admitted);
     const failure = 'failure' in checked ? checked.failure : undefined;
     if (failure && shapes.unprocessable) return unprocessable(failure);
     if (credits < cost) return json({ error: 'Insufficient credits' }, 406);

@@ -1,16 +1,9 @@
 import { ValidationError, type ValidationIssue } from '../errors.js';
+import type { ImageParam } from '../models/lookup.js';
 import type { CallSettings } from '../options/request-options.js';
 import { type CheckedImage, checkImage } from './image-bytes.js';
 import { isImageBytes } from './image-input.js';
 import { type UploadContext, uploadImages, uploadKey } from './upload-images.js';
-
-/** A parameter of a model that takes images: one (`input_image`) or a list (`image_urls`). */
-export interface ImageParam {
-  /** The parameter's name. */
-  name: string;
-  /** `true` for a list of images (`image_urls: string[]`). */
-  array: boolean;
-}
 
 /**
  * `params` with every image given as bytes (`Uint8Array`, `ArrayBuffer`, `Blob`, `fileFrom()`)

@@ -116,7 +116,7 @@ describe('segmind models', () => {
       ['flux-schnell', FluxSchnellParamsSchema],
       ['fast-flux-schnell', FastFluxSchnellParamsSchema],
     ] as const) {
-      expect(Object.keys(PARAM_DOCS[model]).sort()).toEqual(Object.keys(schema.shape).sort());
+      expect(Object.keys(PARAM_DOCS[model] ?? {}).sort()).toEqual(Object.keys(schema.shape).sort());
       expect(
         modelFlags(model)
           .map((f) => f.param)

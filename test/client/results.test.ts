@@ -32,6 +32,8 @@ describe('a 404 for a model slug close to a typed model names it', () => {
     ['runSync', 'Flux-Schnell', 'flux-schnell'],
     ['submitAsync', 'fast-flux-schnel', 'fast-flux-schnell'],
     ['submitAsync', 'fastflux-schnell', 'fast-flux-schnell'],
+    ['runSync', 'flux-kontext-por', 'flux-kontext-pro'],
+    ['submitAsync', 'flux-1.1-pro-ulta', 'flux-1.1-pro-ultra'],
   ])('%s("%s") → NotFoundError "did you mean %s?"', async (method, model, guess) => {
     server.use(http.post('*/:version/:model', notFound));
     const c = client(server.url);

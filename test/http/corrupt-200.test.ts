@@ -2,7 +2,7 @@ import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:
 import { HttpResponse, http } from 'msw';
 import { Agent } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { send } from '../../src/http/transport.js';
+import { UndiciTransport } from '../../src/http/undici/undici-transport.js';
 import { APIError, ConnectionError, type ImageResult, SegmindClient } from '../../src/index.js';
 import { readSyncOutput } from '../../src/results/decode-output.js';
 import { API_KEY, JPEG } from '../support/fixtures.js';
@@ -192,7 +192,7 @@ describe('a v1 answer without content', () => {
       );
       const agent = new Agent();
       try {
-        const res = await send(agent, {
+        const res = await new UndiciTransport(agent, 10_000).send({
           method: 'POST',
           url: new URL(`${server.url}/v1/flux-schnell`),
           headers: { 'content-type': 'application/json' },

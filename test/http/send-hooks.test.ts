@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Core, type SendHooks } from '../../src/http/core.js';
+import { createTransport } from '../../src/http/create-transport.js';
 import { ConnectionError, RateLimitError, type SegmindError } from '../../src/index.js';
 import { resolveClientOptions } from '../../src/options/client-options.js';
 import { callSettings } from '../../src/options/request-options.js';
-import { createTransport } from '../../src/runtime/create-transport.js';
 import type { MockServer } from '../../src/testing/index.js';
 import { createLogger } from '../../src/util/logger.js';
 import { API_KEY } from '../support/fixtures.js';

@@ -22,6 +22,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +33,7 @@ const BIN = join(ROOT, 'node_modules', '.bin');
 /** Longest a runtime may take for the whole smoke program before it is killed and fails. */
 const RUN_TIMEOUT = 120_000;
 
-export const RUNTIMES = ['node', 'node-fetch', 'bun', 'deno', 'workerd', 'workerd-compat'];
+export const RUNTIMES = ['node', 'node-fetch', 'bun', 'deno', 'deno-env', 'workerd', 'workerd-compat'];
 
 /** The fake server and its control endpoint: POST /inject (a Fault), POST /reset, GET /count, GET /last. */
 export async function startFake() {
@@ -79,6 +80,64 @@ export async function startFake() {
   };
 }
 
+/**
+ * A keep-alive HTTP/1.1 server that answers the first POST of each connection and drops the second
+ * one of a connection after reading it whole, without answering: what a server restart or an idle
+ * timeout does to a client that reuses a connection. A runtime whose fetch sends that POST again on
+ * a new connection (Deno's) makes it arrive twice. `GET /stats` (on a connection of its own) tells
+ * what arrived: `{ posts, bodies: { [body]: times }, reused, dropped }`; `POST /reset` clears it.
+ */
+export async function startDropServer() {
+  let stats;
+  const reset = () => {
+    stats = { posts: 0, bodies: {}, reused: 0, dropped: 0 };
+  };
+  reset();
+  const server = createNetServer((socket) => {
+    let buffer = Buffer.alloc(0);
+    let onThisConnection = 0;
+    socket.on('error', () => {});
+    socket.on('data', (data) => {
+      buffer = Buffer.concat([buffer, data]);
+      for (;;) {
+        const end = buffer.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = buffer.subarray(0, end).toString('latin1');
+        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+        if (buffer.length < end + 4 + length) return;
+        const body = buffer.subarray(end + 4, end + 4 + length).toString('utf8');
+        buffer = buffer.subarray(end + 4 + length);
+        const [method, path] = head.split(' ');
+        const answer = (text, close = false) =>
+          socket.write(
+            `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\n${close ? 'connection: close\r\n' : ''}\r\n${text}`,
+          );
+        if (method !== 'POST' || path === '/reset') {
+          if (path === '/reset') reset();
+          answer(JSON.stringify(stats), true);
+          socket.end();
+          return;
+        }
+        stats.posts++;
+        stats.bodies[body] = (stats.bodies[body] ?? 0) + 1;
+        onThisConnection++;
+        if (onThisConnection > 1) stats.reused++;
+        if (onThisConnection === 2) {
+          stats.dropped++;
+          socket.destroy();
+          return;
+        }
+        answer(JSON.stringify({ ok: true }));
+      }
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
 /** Packs the built package and unpacks it into a fresh project; returns that project's folder. */
 export function stagePackage() {
   if (!existsSync(join(ROOT, 'dist', 'index.js'))) {
@@ -114,9 +173,9 @@ export function stagePackage() {
 const RUNNER = `
 import { stat } from 'node:fs/promises';
 import { smoke } from './smoke.mjs';
-const [baseURL, controlURL, variant, tempPath] = globalThis.Deno?.args ?? process.argv.slice(2);
+const [baseURL, controlURL, variant, tempPath, dropURL] = globalThis.Deno?.args ?? process.argv.slice(2);
 const results = await smoke({
-  baseURL, controlURL, tempPath, fileSystem: true,
+  baseURL, controlURL, tempPath, dropURL, fileSystem: true,
   fileSize: async (path) => (await stat(path)).size,
   clientOptions: variant === 'fetch' ? { fetch: (input, init) => globalThis.fetch(input, init) } : {},
 });
@@ -129,7 +188,12 @@ const WORKER = `
 import { smoke } from './smoke.mjs';
 export default {
   async test(controller, env) {
-    const results = await smoke({ baseURL: env.BASE_URL, controlURL: env.CONTROL_URL, fileSystem: false });
+    const results = await smoke({
+      baseURL: env.BASE_URL,
+      controlURL: env.CONTROL_URL,
+      dropURL: env.DROP_URL,
+      fileSystem: false,
+    });
     console.log('SMOKE ' + JSON.stringify(results));
   },
 };
@@ -152,6 +216,7 @@ const smoke :Workerd.Worker = (
   bindings = [
     (name = "BASE_URL", text = ${JSON.stringify(fake.baseURL)}),
     (name = "CONTROL_URL", text = ${JSON.stringify(fake.controlURL)}),
+    (name = "DROP_URL", text = ${JSON.stringify(fake.dropURL)}),
   ],
 );
 `;
@@ -202,7 +267,13 @@ function run(command, args, cwd) {
 
 /** Runs the smoke program in `runtime`; returns `{ runtime, results, output }` (results empty on a crash). */
 export async function runIn(runtime, dir, fake, options = {}) {
-  const args = (variant) => [fake.baseURL, fake.controlURL, variant, join(dir, `${runtime}-out.png`)];
+  const args = (variant) => [
+    fake.baseURL,
+    fake.controlURL,
+    variant,
+    join(dir, `${runtime}-out.png`),
+    fake.dropURL,
+  ];
   let result;
   try {
     if (runtime === 'node' || runtime === 'node-fetch') {
@@ -210,8 +281,10 @@ export async function runIn(runtime, dir, fake, options = {}) {
       result = await run(node, ['runner.mjs', ...args(runtime === 'node' ? 'default' : 'fetch')], dir);
     } else if (runtime === 'bun') {
       result = await run(binary('bun'), ['runner.mjs', ...args('default')], dir);
-    } else if (runtime === 'deno') {
-      // No --allow-env: the SDK must cope with an environment it may not read.
+    } else if (runtime === 'deno' || runtime === 'deno-env') {
+      // `deno`: no --allow-env, so the SDK must cope with an environment it may not read (undici
+      // cannot run there: Deno's fetch sends, with a connection of its own for each billable POST).
+      // `deno-env`: with it, as most Deno apps run; the SDK sends through undici.
       result = await run(
         binary('deno'),
         [
@@ -219,6 +292,7 @@ export async function runIn(runtime, dir, fake, options = {}) {
           '--allow-net=127.0.0.1',
           `--allow-read=${dir},${ROOT}`,
           `--allow-write=${dir}`,
+          ...(runtime === 'deno-env' ? ['--allow-env'] : []),
           'runner.mjs',
           ...args('default'),
         ],
@@ -254,7 +328,8 @@ const EXPECTED_BUILD = {
   node: '/dist/index.js',
   'node-fetch': '/dist/index.js',
   bun: '/dist/fetch/index.js',
-  deno: '/dist/fetch/index.js',
+  deno: '/dist/index.js',
+  'deno-env': '/dist/index.js',
 };
 
 /**
@@ -273,7 +348,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const node = nodeAt >= 0 ? resolve(argv.splice(nodeAt, 2)[1]) : undefined;
   const runtimes = argv.length ? argv : RUNTIMES;
   const dir = stagePackage();
-  const fake = await startFake();
+  const drop = await startDropServer();
+  const fake = { ...(await startFake()), dropURL: drop.url };
   let failed = false;
   try {
     for (const runtime of runtimes) {
@@ -289,6 +365,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     }
   } finally {
     await fake.close();
+    await drop.close();
     rmSync(dir, { recursive: true, force: true });
   }
   process.exit(failed ? 1 : 0);

@@ -1,7 +1,9 @@
 // What changes with the runtime, checked in Node by making it look like another one (fresh modules,
 // stubbed globals). The real runtimes run the same rules in test/runtimes/harness.mjs.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConnectionError, SegmindClient } from '../../src/index.js';
 import { createMockServer } from '../../src/testing/index.js';
+import { useManualClock } from '../support/manual-clock.js';
 
 const API_KEY = 'SG_0123456789abcdef';
 
@@ -44,6 +46,57 @@ describe('in a browser', () => {
     expect((refused as Error).message).toContain('dangerouslyAllowBrowser: true');
     expect((refused as Error).message).not.toContain(API_KEY);
     expect(allowed).toBeInstanceOf(SegmindClient);
+  });
+});
+
+describe('in a browser, a request that fails before any answer', () => {
+  useManualClock();
+
+  // Chromium's words for a CORS block and a network failure alike.
+  function browserClient(calls: string[]): SegmindClient {
+    const processGlobal = globalThis.process;
+    vi.stubGlobal('window', { document: {} });
+    // The runtime is told when the client is built: pose as a browser for that moment only.
+    Object.defineProperty(globalThis, 'process', { value: undefined, configurable: true, writable: true });
+    try {
+      return new SegmindClient({
+        apiKey: API_KEY,
+        baseURL: 'https://api.segmind.com',
+        dangerouslyAllowBrowser: true,
+        logLevel: 'off',
+        fetch: (input, init) => {
+          calls.push(`${init.method} ${new URL(input).pathname}`);
+          return Promise.reject(new TypeError('Failed to fetch'));
+        },
+      });
+    } finally {
+      Object.defineProperty(globalThis, 'process', {
+        value: processGlobal,
+        configurable: true,
+        writable: true,
+      });
+    }
+  }
+
+  it('is reported as blocked by the browser (CORS) or failed, and a billable POST is not re-sent', async () => {
+    const calls: string[] = [];
+    const err = await browserClient(calls)
+      .runSync('flux-schnell', { prompt: 'a fox' })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect((err as ConnectionError).requestSent).toBe(true);
+    expect((err as Error).message).toContain('was blocked by the browser (CORS) or failed before an answer');
+    expect(calls).toEqual(['POST /v1/flux-schnell']);
+  });
+
+  it('a GET is retried as any GET is', async () => {
+    const calls: string[] = [];
+    const err = await browserClient(calls)
+      .job('0123456789abcdef0123456789abcdef')
+      .status()
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(calls).toHaveLength(3);
   });
 });
 

@@ -21,8 +21,8 @@ const PNG = [0x89, 0x50, 0x4e, 0x47];
 
 /**
  * Runs every check and returns `[{ name, ok, detail }]`; never throws.
- * @param {{ baseURL: string, controlURL: string, clientOptions?: object, fileSystem: boolean,
- *           tempPath?: string, fileSize?: (path: string) => Promise<number> }} env
+ * @param {{ baseURL: string, controlURL: string, dropURL?: string, clientOptions?: object,
+ *           fileSystem: boolean, tempPath?: string, fileSize?: (path: string) => Promise<number> }} env
  */
 export async function smoke(env) {
   const control = async (path, body) => {
@@ -223,6 +223,54 @@ export async function smoke(env) {
     );
     expect((await count('POST', '/v1/flux-schnell')) === 1, 'exactly one POST');
   });
+
+  if (env.dropURL) {
+    // No runtime may send a billable POST twice on its own, whatever fetch the client was given: the
+    // drop server reads the second POST of a keep-alive connection and drops the connection without
+    // answering (see startDropServer in harness.mjs). Each call's body is unique, so a POST the
+    // runtime sent again shows up as a body that arrived twice.
+    const variants = {
+      'the default transport': {},
+      '{ fetch: globalThis.fetch }': { fetch: globalThis.fetch },
+      'a tracing fetch wrapper': { fetch: (input, init) => globalThis.fetch(input, init) },
+    };
+    for (const [variant, options] of Object.entries(variants)) {
+      await check(`no POST is sent twice when a reused connection drops it (${variant})`, async () => {
+        const drop = async (path) =>
+          (await fetch(`${env.dropURL}${path}`, { method: path === '/reset' ? 'POST' : 'GET' })).json();
+        await drop('/reset');
+        const c = new SegmindClient({
+          apiKey: API_KEY,
+          baseURL: env.dropURL,
+          logLevel: 'off',
+          maxRetries: 2,
+          ...options,
+        });
+        const outcomes = [];
+        for (let i = 0; i < 6; i++) {
+          try {
+            await c.runSync('drop-check', { prompt: `call ${i}` });
+            outcomes.push('ok');
+          } catch (err) {
+            expect(
+              err instanceof ConnectionError && err.requestSent === true,
+              `ConnectionError(requestSent) for a dropped POST, got ${err}`,
+            );
+            outcomes.push('dropped');
+          }
+        }
+        const stats = await drop('/stats');
+        const twice = Object.entries(stats.bodies).filter(([, n]) => n > 1);
+        expect(twice.length === 0, `every POST to arrive once, got ${JSON.stringify(twice)}`);
+        expect(stats.posts === 6, `6 POSTs, got ${stats.posts}`);
+        expect(
+          outcomes.filter((o) => o === 'dropped').length === stats.dropped,
+          `one error per dropped POST, got ${outcomes} for ${stats.dropped} dropped`,
+        );
+        return `${stats.reused} POST(s) on a reused connection, ${stats.dropped} dropped and reported`;
+      });
+    }
+  }
 
   return results;
 }

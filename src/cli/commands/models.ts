@@ -38,7 +38,7 @@ export async function models(args: string[], ctx: Context): Promise<number> {
   }
   for (const model of list) {
     const defaults = Object.fromEntries(
-      Object.entries(PARAM_DOCS[model]).flatMap(([k, d]) =>
+      Object.entries(PARAM_DOCS[model] ?? {}).flatMap(([k, d]) =>
         d.default === undefined ? [] : [[k, d.default]],
       ),
     );

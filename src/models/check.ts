@@ -1,0 +1,115 @@
+// The checks themselves, loaded on first validation (validate.ts imports this module with a literal
+// `import()`, so zod/mini stays out of `import 'segmind'` for bundlers that split chunks).
+import type { ZodMiniType } from 'zod/mini';
+import type { ValidationIssue } from '../errors.js';
+import { closest, editDistance } from '../util/did-you-mean.js';
+import { paramsShape } from './compile.js';
+import type { ModelSpec } from './registry/types.js';
+
+/**
+ * What to do with keys the entry does not list: `'check'` refuses them on a complete model and
+ * refuses near misses on a partial one (the SDK's rule); `'ignore'` skips them (the real API
+ * ignores unknown keys, so the fake does too).
+ */
+export type UnknownKeys = 'check' | 'ignore';
+
+interface CompiledParam {
+  readonly name: string;
+  readonly schema: ZodMiniType;
+  readonly required: boolean;
+}
+
+// Compiled once per entry (a LoRA pattern entry serves many slugs: keyed by entry, not slug). One
+// schema per parameter rather than a zod object: only the keys present (and the required ones) are
+// parsed, and no object-schema code reaches a bundle that does not export the two object schemas.
+const compiled = new WeakMap<ModelSpec, readonly CompiledParam[]>();
+
+function compiledParams(spec: ModelSpec): readonly CompiledParam[] {
+  let params = compiled.get(spec);
+  if (!params) {
+    params = Object.entries(paramsShape(spec)).map(([name, schema]) => ({
+      name,
+      schema,
+      required: spec.params[name]!.required === true,
+    }));
+    compiled.set(spec, params);
+  }
+  return params;
+}
+
+/**
+ * @internal Every rule `params` breaks, one issue per field (a field breaking two rules gets one
+ * sentence), in the entry's order, then the unknown keys. Empty when the params are valid.
+ */
+export function checkParams(
+  spec: ModelSpec,
+  params: Record<string, unknown>,
+  unknownKeys: UnknownKeys = 'check',
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const { name, schema, required } of compiledParams(spec)) {
+    const value = Object.hasOwn(params, name) ? params[name] : undefined;
+    if (value === undefined && !required) continue;
+    const parsed = schema.safeParse(value);
+    if (parsed.success) continue;
+    for (const issue of parsed.error.issues) {
+      issues.push({ path: [name, ...issue.path].join('.'), message: issue.message });
+    }
+  }
+  if (unknownKeys === 'check') issues.push(...unknownKeyIssues(spec, params));
+  return mergeByPath(issues);
+}
+
+function unknownKeyIssues(spec: ModelSpec, params: Record<string, unknown>): ValidationIssue[] {
+  const known = Object.keys(spec.params);
+  const issues: ValidationIssue[] = [];
+  for (const key of Object.keys(params)) {
+    if (Object.hasOwn(spec.params, key)) continue;
+    if (spec.strict) {
+      const guess = closest(key, known);
+      issues.push({
+        path: key,
+        message: `unknown parameter${guess ? `; did you mean ${guess}?` : ''} (known: ${known.join(', ')})`,
+      });
+    } else {
+      const guess = nearMiss(key, known);
+      if (guess) issues.push({ path: key, message: `unknown parameter; did you mean ${guess}?` });
+    }
+  }
+  return issues;
+}
+
+const normalize = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * @internal The known name `key` is a near miss of, the nearest first: at most 2 edits away
+ * (ignoring case and separators, so `inputImage` is `input_image`) and fewer edits than half the
+ * name's length, so a short name is not "near" every other short word (`size` is not `seed`).
+ * A partial model sends keys it does not know, but a near miss is almost surely a typo the server
+ * would ignore after the credit is spent.
+ */
+export function nearMiss(key: string, known: readonly string[]): string | undefined {
+  const k = normalize(key);
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const name of known) {
+    const n = normalize(name);
+    const d = editDistance(k, n);
+    if (d <= 2 && d * 2 < n.length && d < bestDistance) {
+      best = name;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+// One issue per field: 511 is both out of range and not a multiple of 8, said in one sentence.
+function mergeByPath(issues: ValidationIssue[]): ValidationIssue[] {
+  const byPath = new Map<string, string[]>();
+  for (const { path, message } of issues) {
+    const messages = byPath.get(path) ?? [];
+    if (!messages.includes(message)) messages.push(message);
+    byPath.set(path, messages);
+  }
+  return [...byPath].map(([path, messages]) => ({ path, message: messages.join(' and ') }));
+}

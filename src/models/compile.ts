@@ -1,0 +1,120 @@
+// A registry entry compiled into zod/mini schemas: one schema per parameter, each with messages that
+// name the rule ("must be an integer from 1 to 8"). zod/mini is zod's tree-shakable API: only the
+// few builders used here reach a bundle, and no locale (every message is our own).
+import {
+  array,
+  boolean,
+  custom,
+  gte,
+  int,
+  looseObject,
+  lte,
+  minLength,
+  multipleOf,
+  number,
+  optional,
+  strictObject,
+  string,
+  union,
+  type ZodMiniObject,
+  type ZodMiniType,
+  enum as zodEnum,
+} from 'zod/mini';
+import { isImageBytes } from '../uploads/image-input.js';
+import type { ModelSpec, ParamSpec } from './registry/types.js';
+import { multipleRule, valueRule, valuesRule } from './rules.js';
+
+type Message = (issue: { readonly input?: unknown }) => string;
+
+// A missing required parameter reaches the schema as undefined: said as such, not as a type error.
+const orRequired =
+  (message: string): Message =>
+  (issue) =>
+    issue.input === undefined ? 'is required' : message;
+
+/** @internal An `http(s)` URL, as image parameters take them (sent as is, never fetched). */
+export function isHttpUrl(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+const isImageValue = (value: unknown) => isHttpUrl(value) || isImageBytes(value);
+
+function numberSchema(p: ParamSpec): ZodMiniType {
+  const rule = `must be ${valueRule(p)}`;
+  const base = p.type === 'integer' ? int({ error: orRequired(rule) }) : number({ error: orRequired(rule) });
+  const checks = [];
+  if (p.min !== undefined) checks.push(gte(p.min, { error: rule }));
+  if (p.max !== undefined) checks.push(lte(p.max, { error: rule }));
+  if (p.multipleOf !== undefined)
+    checks.push(multipleOf(p.multipleOf, { error: `must be ${multipleRule(p)}` }));
+  return checks.length ? base.check(...checks) : base;
+}
+
+function stringSchema(p: ParamSpec, name: string): ZodMiniType {
+  // An open list (the page cut it short) checks only that the value is a string.
+  if (p.values?.length && p.valuesComplete) {
+    return zodEnum(p.values as [string, ...string[]], {
+      error: orRequired(`must be ${valuesRule(p, name)}`),
+    });
+  }
+  const base = string({ error: orRequired('must be a string') });
+  return p.required ? base.check(minLength(1, { error: 'must not be empty' })) : base;
+}
+
+function imageSchema(p: ParamSpec): ZodMiniType {
+  const one = custom(isImageValue, { error: orRequired(`must be ${valueRule({ ...p, type: 'image' })}`) });
+  if (p.type === 'image') return one;
+  return array(one, { error: orRequired(`must be ${valueRule(p)}`) });
+}
+
+/** @internal The zod schema of one parameter (required or optional as the entry says). */
+export function paramSchema(p: ParamSpec, name: string): ZodMiniType {
+  let schema: ZodMiniType;
+  switch (p.type) {
+    case 'integer':
+    case 'number':
+      schema = numberSchema(p);
+      break;
+    case 'string':
+      schema = stringSchema(p, name);
+      break;
+    case 'boolean':
+      schema = boolean({ error: orRequired(`must be ${valueRule(p)}`) });
+      break;
+    case 'image':
+    case 'image[]':
+      schema = imageSchema(p);
+      break;
+    case 'number | string':
+      schema = union([number(), string()], { error: orRequired(`must be ${valueRule(p)}`) });
+      break;
+  }
+  return p.required ? schema : optional(schema);
+}
+
+/** @internal One schema per parameter of `spec`, in the registry's order. */
+export function paramsShape(spec: ModelSpec): Record<string, ZodMiniType> {
+  const shape: Record<string, ZodMiniType> = {};
+  for (const [name, p] of Object.entries(spec.params)) shape[name] = paramSchema(p, name);
+  return shape;
+}
+
+/**
+ * @internal The model's parameters as one zod object: strict (unknown keys are an issue) or loose
+ * (unknown keys pass; the caller decides about them).
+ */
+export function objectSchema(spec: ModelSpec, strict: boolean): ZodMiniObject {
+  const error: Message = () => 'must be an object';
+  return strict
+    ? strictObject(paramsShape(spec), {
+        error: (issue) =>
+          (issue as { code?: string }).code === 'unrecognized_keys' ? 'unknown parameter' : error(issue),
+      })
+    : looseObject(paramsShape(spec), { error });
+}

@@ -1,0 +1,408 @@
+import type { ModelSpec } from './types.js';
+import { MEGAPIXELS_CAVEAT, REDUX_ASPECT_RATIOS } from './values.js';
+
+// Models steered by an image: Redux (variations), Depth and ControlNet (structure), IP-Adapter
+// and PuLID (style, identity). Evidence: their segmind.com API pages (FLUX-MODELS.md).
+
+const REDUX_ASPECT_RATIO_CAVEAT = 'The page counts 11 aspect ratios and shows 10.';
+
+export const CONDITIONING_MODELS: readonly ModelSpec[] = [
+  // Evidence: Partial table plus the page's code sample.
+  {
+    slug: 'flux-redux-dev',
+    title: 'Flux Redux Dev',
+    description: 'Variations of an image: the image replaces the prompt.',
+    group: 'conditioning',
+    endpoints: ['v1', 'v2'],
+    strict: false,
+    params: {
+      redux_image: { type: 'image', required: true, description: 'The image to make variations of.' },
+      aspect_ratio: {
+        type: 'string',
+        values: REDUX_ASPECT_RATIOS,
+        valuesComplete: false,
+        default: '1:1',
+        description: 'Aspect ratio of the output.',
+        caveat: REDUX_ASPECT_RATIO_CAVEAT,
+      },
+      disable_safety_checker: {
+        type: 'boolean',
+        default: false,
+        description: 'Turn the safety checker off.',
+      },
+      guidance: {
+        type: 'number',
+        min: 0,
+        max: 10,
+        default: 3,
+        description: 'How closely the output follows the image.',
+      },
+      megapixels: {
+        type: 'number | string',
+        default: 1,
+        description:
+          'Approximate size of the output: 1 or 0.25 megapixels (the text also mentions "match_input").',
+        caveat: MEGAPIXELS_CAVEAT,
+      },
+      num_inference_steps: {
+        type: 'integer',
+        min: 1,
+        max: 50,
+        default: 28,
+        description: 'Inference steps (28–50 advised).',
+      },
+      num_outputs: { type: 'integer', example: 1, description: 'Number of images.' },
+      seed: { type: 'number', seenIn: 'example', example: 30255, description: 'Random seed.' },
+      output_format: {
+        type: 'string',
+        seenIn: 'example',
+        example: 'jpg',
+        description: 'Format of the output image.',
+      },
+      output_quality: {
+        type: 'number',
+        seenIn: 'example',
+        example: 80,
+        description: 'Quality of a lossy output image.',
+      },
+    },
+  },
+  // Evidence: Partial table plus the page's code sample.
+  {
+    slug: 'flux-redux-schnell',
+    title: 'Flux Redux Schnell',
+    description: 'Fast variations of an image (1–4 steps).',
+    group: 'conditioning',
+    endpoints: ['v1'],
+    endpointsNote: 'Only a v1 capture was seen.',
+    strict: false,
+    params: {
+      redux_image: { type: 'image', required: true, description: 'The image to make variations of.' },
+      aspect_ratio: {
+        type: 'string',
+        values: REDUX_ASPECT_RATIOS,
+        valuesComplete: false,
+        default: '1:1',
+        description: 'Aspect ratio of the output.',
+        caveat: REDUX_ASPECT_RATIO_CAVEAT,
+      },
+      disable_safety_checker: {
+        type: 'boolean',
+        default: false,
+        description: 'Turn the safety checker off.',
+      },
+      megapixels: {
+        type: 'number | string',
+        default: 1,
+        description: 'Approximate size of the output: 1 or 0.25 megapixels.',
+        caveat: MEGAPIXELS_CAVEAT,
+      },
+      num_inference_steps: { type: 'integer', min: 1, max: 4, default: 4, description: 'Inference steps.' },
+      num_outputs: { type: 'integer', min: 1, max: 4, default: 1, description: 'Number of images.' },
+      output_format: {
+        type: 'string',
+        example: 'jpg',
+        description: 'Format of the output image (the list is cut off).',
+      },
+      output_quality: {
+        type: 'number',
+        seenIn: 'example',
+        example: 80,
+        description: 'Quality of a lossy output image.',
+      },
+      seed: { type: 'number', seenIn: 'example', example: 98566, description: 'Random seed.' },
+    },
+  },
+  // Evidence: Partial table (steps' range from an older layout) plus the page's code sample.
+  {
+    slug: 'flux-depth-pro',
+    title: 'Flux Depth Pro',
+    description: "Text-to-image that keeps a control image's depth (structure) map.",
+    group: 'conditioning',
+    endpoints: ['v1', 'v2'],
+    strict: false,
+    params: {
+      control_image: {
+        type: 'image',
+        required: true,
+        description: 'The image whose depth map guides the output (jpeg, png or webp).',
+      },
+      prompt: { type: 'string', required: true, description: 'What to draw.' },
+      guidance: {
+        type: 'number',
+        min: 1,
+        max: 50,
+        default: 7,
+        description: 'How closely the image follows the prompt.',
+      },
+      steps: { type: 'integer', min: 15, max: 50, default: 40, description: 'Inference steps.' },
+      seed: { type: 'integer', default: 96522, description: 'Random seed.' },
+      output_format: {
+        type: 'string',
+        example: 'jpg',
+        description: 'Format of the output image (the list is cut off).',
+      },
+      safety_tolerance: { type: 'integer', example: 2, description: 'Moderation level: lower is stricter.' },
+      prompt_upsampling: {
+        type: 'boolean',
+        example: false,
+        description: 'Let the model rewrite the prompt for more detail.',
+      },
+    },
+  },
+  // Evidence: Two table rows (control_image, prompt) plus the page's code sample.
+  {
+    slug: 'flux-depth-dev',
+    title: 'Flux Depth Dev',
+    description: "Open-weights depth control: keeps a control image's structure.",
+    group: 'conditioning',
+    endpoints: ['v1', 'v2'],
+    strict: false,
+    params: {
+      control_image: {
+        type: 'image',
+        required: true,
+        description: 'The image whose depth map (derived automatically) guides the output.',
+      },
+      prompt: { type: 'string', required: true, description: 'What to draw.' },
+      seed: { type: 'number', seenIn: 'example', example: 85412, description: 'Random seed.' },
+      guidance: {
+        type: 'number',
+        seenIn: 'example',
+        example: 10,
+        description: 'How closely the image follows the prompt.',
+      },
+      megapixels: {
+        type: 'number | string',
+        seenIn: 'example',
+        example: '1',
+        description: 'Approximate size of the output in megapixels.',
+        caveat: MEGAPIXELS_CAVEAT,
+      },
+      num_outputs: { type: 'number', seenIn: 'example', example: 1, description: 'Number of images.' },
+      output_format: {
+        type: 'string',
+        seenIn: 'example',
+        example: 'jpg',
+        description: 'Format of the output image.',
+      },
+      output_quality: {
+        type: 'number',
+        seenIn: 'example',
+        example: 80,
+        description: 'Quality of a lossy output image.',
+      },
+      num_inference_steps: {
+        type: 'number',
+        seenIn: 'example',
+        example: 28,
+        description: 'Inference steps.',
+      },
+      disable_safety_checker: {
+        type: 'boolean',
+        seenIn: 'example',
+        example: false,
+        description: 'Turn the safety checker off.',
+      },
+    },
+  },
+  // Evidence: Three table rows (image, prompt, sampler) plus the page's code sample.
+  {
+    slug: 'flux-controlnet',
+    title: 'Flux Controlnets',
+    description: 'Text-to-image guided by a control image (pose and other ControlNet types).',
+    group: 'conditioning',
+    endpoints: ['v1', 'v2'],
+    strict: false,
+    params: {
+      image: { type: 'image', required: true, description: 'The control image.' },
+      prompt: { type: 'string', required: true, description: 'What to draw.' },
+      sampler: {
+        type: 'string',
+        required: true,
+        example: 'euler',
+        description: 'Sampler (the rest of the row is cut off).',
+      },
+      base64: {
+        type: 'boolean',
+        seenIn: 'example',
+        example: false,
+        description: 'Answer with base64 instead of image bytes.',
+      },
+      cn_stop: {
+        type: 'number',
+        seenIn: 'example',
+        example: 0.5,
+        description: 'When the control stops applying.',
+      },
+      cn_strength: {
+        type: 'number',
+        seenIn: 'example',
+        example: 0.4,
+        description: 'How strongly the control applies.',
+      },
+      cn_type: {
+        type: 'string',
+        seenIn: 'example',
+        example: 'pose',
+        description: 'The kind of control (only "pose" is shown).',
+      },
+      custom_height: {
+        type: 'number',
+        seenIn: 'example',
+        example: 1024,
+        description: 'Output height in pixels.',
+      },
+      custom_width: {
+        type: 'number',
+        seenIn: 'example',
+        example: 1024,
+        description: 'Output width in pixels.',
+      },
+      guidance: {
+        type: 'number',
+        seenIn: 'example',
+        example: 3.5,
+        description: 'How closely the image follows the prompt.',
+      },
+      image_format: {
+        type: 'string',
+        seenIn: 'example',
+        example: 'jpeg',
+        description: 'Format of the output image.',
+      },
+      quality: {
+        type: 'number',
+        seenIn: 'example',
+        example: 95,
+        description: 'Quality of a lossy output image.',
+      },
+      samples: { type: 'number', seenIn: 'example', example: 1, description: 'Number of images.' },
+      scheduler: { type: 'string', seenIn: 'example', example: 'simple', description: 'Scheduler.' },
+      seed: { type: 'number', seenIn: 'example', example: 652889, description: 'Random seed.' },
+      steps: { type: 'number', seenIn: 'example', example: 20, description: 'Inference steps.' },
+      use_input_img_dimension: {
+        type: 'boolean',
+        seenIn: 'example',
+        example: true,
+        description: "Use the control image's size for the output.",
+      },
+    },
+  },
+  // Evidence: Only the page's code sample was captured: keys known, types read from its values, no ranges.
+  {
+    slug: 'flux-ipadapter',
+    title: 'Flux Ipadapter',
+    description: 'Text-to-image that takes the style and content of a reference image.',
+    group: 'conditioning',
+    endpoints: ['v1', 'v2'],
+    endpointsNote:
+      'The page shows the v2 banner; v1 appears only in its code sample. It runs ~76 s: prefer v2.',
+    strict: false,
+    params: {
+      image: { type: 'image', seenIn: 'example', description: 'The reference image.' },
+      prompt: { type: 'string', seenIn: 'example', description: 'What to draw.' },
+      adapter_strength: {
+        type: 'number',
+        seenIn: 'example',
+        example: 1,
+        description: 'How strongly the reference image applies.',
+      },
+      base64: {
+        type: 'boolean',
+        seenIn: 'example',
+        example: false,
+        description: 'Answer with base64 instead of image bytes.',
+      },
+      guidance_scale: {
+        type: 'number',
+        seenIn: 'example',
+        example: 3.5,
+        description: 'How closely the image follows the prompt.',
+      },
+      image_format: {
+        type: 'string',
+        seenIn: 'example',
+        example: 'jpeg',
+        description: 'Format of the output image.',
+      },
+      num_inference_steps: {
+        type: 'number',
+        seenIn: 'example',
+        example: 20,
+        description: 'Inference steps.',
+      },
+      quality: {
+        type: 'number',
+        seenIn: 'example',
+        example: 95,
+        description: 'Quality of a lossy output image.',
+      },
+      samples: { type: 'number', seenIn: 'example', example: 1, description: 'Number of images.' },
+      seed: { type: 'number', seenIn: 'example', example: 32556, description: 'Random seed.' },
+      strength: { type: 'number', seenIn: 'example', example: 1, description: 'Strength of the effect.' },
+      true_gs: { type: 'number', seenIn: 'example', example: 2, description: 'True guidance scale.' },
+    },
+  },
+  // Evidence: Partial table (width's range from an older layout) plus the page's code sample.
+  {
+    slug: 'flux-pulid',
+    title: 'Flux Pulid',
+    description: "Portraits that keep a face's identity from a reference photo.",
+    group: 'conditioning',
+    endpoints: ['v1', 'v2'],
+    strict: false,
+    params: {
+      main_face_image: { type: 'image', required: true, description: 'A photo of the face to keep.' },
+      prompt: { type: 'string', required: true, description: 'What to draw.' },
+      guidance_scale: {
+        type: 'number',
+        min: 1,
+        max: 10,
+        default: 4,
+        description: 'How closely the image follows the prompt.',
+      },
+      height: { type: 'integer', min: 256, max: 1536, default: 1152, description: 'Height in pixels.' },
+      width: { type: 'integer', min: 256, max: 1536, default: 896, description: 'Width in pixels.' },
+      seed: { type: 'integer', default: 720558, description: 'Random seed (-1 or blank: random).' },
+      true_cfg: {
+        type: 'number',
+        default: 1,
+        description: 'Guidance mode: 1 is normal CFG, above 1 true CFG.',
+      },
+      id_weight: {
+        type: 'number',
+        seenIn: 'example',
+        example: 1.05,
+        description: 'How strongly the identity applies.',
+      },
+      num_steps: { type: 'number', seenIn: 'example', example: 20, description: 'Inference steps.' },
+      start_step: {
+        type: 'number',
+        seenIn: 'example',
+        example: 0,
+        description: 'The step at which the identity starts to apply.',
+      },
+      num_outputs: { type: 'number', seenIn: 'example', example: 1, description: 'Number of images.' },
+      output_format: {
+        type: 'string',
+        seenIn: 'example',
+        example: 'webp',
+        description: 'Format of the output image.',
+      },
+      output_quality: {
+        type: 'number',
+        seenIn: 'example',
+        example: 80,
+        description: 'Quality of a lossy output image.',
+      },
+      negative_prompt: { type: 'string', seenIn: 'example', description: 'What to keep out of the image.' },
+      max_sequence_length: {
+        type: 'number',
+        seenIn: 'example',
+        example: 128,
+        description: 'Maximum prompt length in tokens.',
+      },
+    },
+  },
+];
