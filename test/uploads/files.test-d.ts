@@ -16,6 +16,17 @@ describe('image input types', () => {
     void client.files.upload(42);
   });
 
+  it("a model's image parameters take bytes, files and URLs, and nothing else", () => {
+    void client.runSync('flux-kontext-pro', { prompt: 'x', input_image: new Uint8Array(1) });
+    void client.run('flux-kontext-pro', { prompt: 'x', input_image: fileFrom('a.png') });
+    void client.runSync('flux-2-klein-4b', {
+      prompt: 'x',
+      image_urls: [Buffer.from('x'), new Blob([]), 'https://example.com/a.png'],
+    });
+    // @ts-expect-error a number is not an image
+    void client.runSync('flux-kontext-pro', { prompt: 'x', input_image: 42 });
+  });
+
   it('fileFrom() is a File; ImageInput takes a URL, bytes, a Blob or a file', () => {
     expectTypeOf(fileFrom('a.png')).toEqualTypeOf<File>();
     expectTypeOf(fileFrom('a.bin', { type: 'image/heic' })).toEqualTypeOf<File>();

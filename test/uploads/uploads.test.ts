@@ -290,6 +290,21 @@ describe('the key goes to baseURL and uploadURL only', () => {
 });
 
 describe('validation comes first', () => {
+  it("a parameter breaking the model's rules, or a near miss of one, sends nothing (no upload either)", async () => {
+    const server = await fake();
+    const c = client(server.url);
+    const wrongValue = await c
+      .runSync('flux-kontext-pro', { prompt: 'x', input_image: photo, output_format: 'gif' as 'png' })
+      .catch((e: unknown) => e);
+    expect(wrongValue).toBeInstanceOf(ValidationError);
+    expect((wrongValue as ValidationError).issues.map((i) => i.path)).toEqual(['output_format']);
+    const typo = await c
+      .run('flux-kontext-pro', { prompt: 'x', input_imge: photo } as never)
+      .catch((e: unknown) => e);
+    expect((typo as ValidationError).issues[0]!.message).toMatch(/did you mean input_image\?/);
+    expect(server.requests).toEqual([]);
+  });
+
   it('a model call with bytes that are not an image sends nothing, not even the other uploads', async () => {
     const server = await fake();
     const err = await client(server.url)
