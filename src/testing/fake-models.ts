@@ -1,6 +1,7 @@
-import { type ImageParam, imageParams, modelSpec } from '../models/lookup.js';
+import { imageParams, modelSpec } from '../models/lookup.js';
 import type { ParamValue } from '../models/registry/types.js';
 import { modelIssues } from '../models/request-body.js';
+import type { ImageParamShape } from './input-images.js';
 import { sizeForAspectRatio } from './png.js';
 
 /** What is wrong with a request's parameters: the reason text, and the field when one is to blame. */
@@ -20,7 +21,7 @@ export interface FakeModel {
   /** A request without a `prompt` string is refused up front (400). */
   promptRequired: boolean;
   /** The parameters that take image URLs. */
-  imageParams: readonly ImageParam[];
+  imageParams: readonly ImageParamShape[];
   /** The seed an output is drawn with when the request sets none. */
   defaultSeed: number;
   /** The first rule of the model's registry entry the parameters break, or `undefined`. */

@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { ImageParam } from '../models/lookup.js';
 import type { Failure } from './fake-models.js';
+
+/**
+ * A parameter that takes images, as the registry describes it (`imageParams()`): written out here
+ * because the registry's own type is internal to the SDK's build.
+ */
+export interface ImageParamShape {
+  readonly name: string;
+  /** A list of images (`image_urls`) rather than one. */
+  readonly array: boolean;
+}
 
 /** An image a request named, as the fake found it. */
 export interface FakeInput {
@@ -26,7 +35,7 @@ export type OwnImageLookup = (url: URL) => Buffer | { missing: string } | undefi
  * rule). The first broken one is the failure, naming its field.
  */
 export function findInputs(
-  imageParams: readonly ImageParam[],
+  imageParams: readonly ImageParamShape[],
   params: Record<string, unknown>,
   lookup: OwnImageLookup,
 ): { inputs: FakeInput[] } | { failure: Failure } {
