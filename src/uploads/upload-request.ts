@@ -2,7 +2,7 @@ import { isRecord, SegmindError } from '../errors.js';
 import type { Core } from '../http/core.js';
 import type { CallSettings } from '../options/request-options.js';
 import { bytesToBase64 } from '../runtime/base64.js';
-import { latin1, utf8 } from '../runtime/bytes.js';
+import { utf8 } from '../runtime/bytes.js';
 import { parseJson } from '../util/json.js';
 
 /** One file of an upload request. */
@@ -31,9 +31,9 @@ export function postUpload(
 ): Promise<string[]> {
   const url = core.options.uploadURL;
   const count = files.length;
-  // Only the body is kept for retries: the files' bytes are not held by the request. The transport
-  // takes text, so the bytes become one Latin-1 string (the body is ASCII) and are let go.
-  const body = latin1(uploadBody(files));
+  // Only the body is kept for retries (the files' bytes are not held by the request), as bytes:
+  // a 50 MiB image is about 67 MiB of base64, which a string would double.
+  const body = uploadBody(files);
   return core.call({ method: 'POST', url, body, billable: false, settings, deadline }, async (res) =>
     urlsFrom(utf8(await res.bytes(ANSWER_LIMIT)), count, url),
   );
