@@ -2,8 +2,15 @@
 // bundled by esbuild (minified) as its platform's users bundle it, from the package's `exports`
 // conditions, then gzipped. The SDK's one-`runSync` app next to the same one call in its peers.
 // Standalone: `npx tsx bench/edge-size.ts` (run `npm run build` first: the SDK is measured from dist/).
+// test/models/edge-bundle.test.ts measures the same app without a build: `buildEdgeSdk()` makes the
+// edge build from src/ in memory, as tsup.config.ts makes dist/edge/.
+import { posix, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { Plugin } from 'esbuild';
 import { ROOT } from './support.js';
+
+/** The budget of the one-`runSync` app, gzip, on each platform (issue 17). */
+export const EDGE_BUDGET_BYTES = 40 * 1024;
 
 /** One image call per package, as each one's README shows it. */
 export const APPS = {
@@ -46,13 +53,108 @@ export interface BundleSize {
   error?: string;
 }
 
+/**
+ * The SDK's Workers/browser build made from src/ in memory as tsup.config.ts's edge entry makes
+ * dist/edge/index.js and its chunks: its swaps, code split at the lazy imports, zod bundled, the
+ * other dependencies left to the app's bundler. By path under the package (`edge/index.js`,
+ * `chunk-….js`).
+ */
+export async function buildEdgeSdk(): Promise<Map<string, string>> {
+  const esbuild = await import('esbuild');
+  const { default: configs } = await import('../tsup.config.js');
+  const list = (Array.isArray(configs) ? configs : [configs]) as Array<{
+    entry?: Record<string, string>;
+    noExternal?: unknown[];
+    esbuildPlugins?: Plugin[];
+  }>;
+  const edge = list.find((c) => c.entry && 'edge/index' in c.entry);
+  if (!edge?.esbuildPlugins) throw new Error('tsup.config.ts has no edge/index build');
+  const { readFileSync } = await import('node:fs');
+  const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  const bundled = new Set(edge.noExternal?.map(String));
+  const result = await esbuild.build({
+    entryPoints: { 'edge/index': `${ROOT}src/index.ts` },
+    outdir: `${ROOT}dist`,
+    splitting: true,
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    platform: 'neutral',
+    // A dependency and its subpaths (`rate-limiter-flexible/lib/…`), as tsup leaves them.
+    external: Object.keys(pkg.dependencies)
+      .filter((name) => !bundled.has(name))
+      .flatMap((name) => [name, `${name}/*`]),
+    plugins: edge.esbuildPlugins,
+    absWorkingDir: ROOT,
+    write: false,
+    logLevel: 'silent',
+  });
+  return new Map(result.outputFiles.map((f) => [relative(`${ROOT}dist`, f.path), f.text]));
+}
+
+// `segmind` resolved to an SDK build held in memory (its files import each other by relative path;
+// their dependencies resolve from the repository). Side-effect free, as package.json says.
+const sdkFrom = (files: Map<string, string>): Plugin => ({
+  name: 'segmind-from-memory',
+  setup(build) {
+    const namespace = 'segmind-sdk';
+    build.onResolve({ filter: /^segmind$/ }, () => ({
+      path: 'edge/index.js',
+      namespace,
+      sideEffects: false,
+    }));
+    build.onResolve({ filter: /^\.\.?\//, namespace }, (args) => ({
+      path: posix.join(posix.dirname(args.importer), args.path),
+      namespace,
+      sideEffects: false,
+    }));
+    build.onLoad({ filter: /.*/, namespace }, (args) => {
+      const contents = files.get(args.path);
+      if (contents === undefined) return { errors: [{ text: `no ${args.path} in the SDK's build` }] };
+      return { contents, resolveDir: ROOT, loader: 'js' };
+    });
+  },
+});
+
+/** What to bundle instead of the defaults: another app's source, an SDK build held in memory. */
+export interface BundleOverrides {
+  /** The app's source (default: the package's app in {@link APPS}). */
+  app?: string | undefined;
+  /** The SDK's build to resolve `segmind` to, from {@link buildEdgeSdk} (default: the package's `exports`, i.e. dist/). */
+  sdk?: Map<string, string> | undefined;
+}
+
+/** The minified bundle of an app and what it weighs (see {@link bundleSize}). */
+export interface Bundle extends BundleSize {
+  /** The minified code (empty when the build failed). */
+  code: string;
+}
+
 /** Bundles one package's app for one platform and measures it. */
 export async function bundleSize(pkg: EdgePackage, platform: EdgePlatform): Promise<BundleSize> {
+  const { code: _code, ...size } = await bundleApp(pkg, platform);
+  return size;
+}
+
+/** Bundles one package's app (or `overrides.app`) for one platform, as its users would. */
+export async function bundleApp(
+  pkg: EdgePackage,
+  platform: EdgePlatform,
+  overrides: BundleOverrides = {},
+): Promise<Bundle> {
   const esbuild = await import('esbuild');
   const target = PLATFORMS[platform];
   try {
     const result = await esbuild.build({
-      stdin: { contents: APPS[pkg], resolveDir: `${ROOT}bench`, loader: 'js', sourcefile: `${pkg}-app.mjs` },
+      stdin: {
+        contents: overrides.app ?? APPS[pkg],
+        resolveDir: `${ROOT}bench`,
+        loader: 'js',
+        sourcefile: `${pkg}-app.mjs`,
+      },
+      ...(overrides.sdk === undefined ? {} : { plugins: [sdkFrom(overrides.sdk)] }),
       bundle: true,
       minify: true,
       format: 'esm',
@@ -73,20 +175,25 @@ export async function bundleSize(pkg: EdgePackage, platform: EdgePlatform): Prom
     const output = Object.values(result.metafile.outputs)[0]!;
     const byPackage = new Map<string, number>();
     for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
-      // Packages by name; the SDK's own files (dist/) as `segmind`; the app itself as `app`.
+      // Packages by name; the SDK's own files (dist/, or a build in memory) as `segmind`; the app as `app`.
       const name =
         /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ??
-        (path.startsWith('dist/') ? 'segmind' : 'app');
+        (path.startsWith('dist/') || path.startsWith('segmind-sdk:') ? 'segmind' : 'app');
       byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput);
     }
     const heaviest = [...byPackage]
       .map(([path, bytes]) => ({ path, bytes }))
       .sort((a, b) => b.bytes - a.bytes)
       .slice(0, 3);
-    return { minified: code.length, gzip: gzipSync(code, { level: 9 }).length, heaviest };
+    return {
+      code: result.outputFiles[0]!.text,
+      minified: code.length,
+      gzip: gzipSync(code, { level: 9 }).length,
+      heaviest,
+    };
   } catch (err) {
     const text = (err as { errors?: Array<{ text: string }> }).errors?.[0]?.text ?? String(err);
-    return { minified: Number.NaN, gzip: Number.NaN, heaviest: [], error: text };
+    return { code: '', minified: Number.NaN, gzip: Number.NaN, heaviest: [], error: text };
   }
 }
 

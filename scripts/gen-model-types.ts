@@ -1,5 +1,7 @@
 // Writes the parameter types of every registry model to src/models/generated/ (a named interface
-// per model, TSDoc on every field), from src/models/registry/. test/models/generated.test.ts fails
+// per model, TSDoc on every field), and the rules-only table validation reads (rules.ts: the
+// registry without its docs, so an app that never imports `MODELS` ships no descriptions), from
+// src/models/registry/. test/models/generated.test.ts fails
 // when the files are stale: after changing the registry, run
 //   npx tsx scripts/gen-model-types.ts            (writes src/models/generated/*.ts)
 //   npx tsx scripts/gen-model-types.ts --readme   (prints README's "Models" table)
@@ -7,9 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MODEL_SLUGS } from '../src/models/lookup.js';
-import { MODELS } from '../src/models/registry/index.js';
-import type { ModelGroup, ModelSpec, ParamSpec } from '../src/models/registry/types.js';
+import { MODEL_PATTERNS, MODELS } from '../src/models/registry/index.js';
+import type { ModelGroup, ModelSpec, ParamRules, ParamSpec } from '../src/models/registry/types.js';
 import { endpointsText, paramDoc, strictnessText } from '../src/models/views/param-doc.js';
 import { modelsTable } from '../src/models/views/readme-table.js';
 import { sampleParams } from '../src/models/views/sample-params.js';
@@ -152,12 +153,66 @@ function schemaShapeSource(slug: (typeof EXPORTED_SCHEMAS)[number]): string {
   ].join('\n');
 }
 
+/** The keys of a parameter that validation reads, in the order they are written. */
+const RULE_KEYS = [
+  'type',
+  'required',
+  'min',
+  'max',
+  'multipleOf',
+  'values',
+  'valuesComplete',
+] as const satisfies readonly (keyof ParamRules)[];
+
+// An open list's known values are docs (autocomplete, help), not rules: any string is sent, so
+// validation never reads them and they stay out of the table.
+function paramRules(p: ParamSpec): ParamRules {
+  const rules: Record<string, unknown> = {};
+  for (const key of RULE_KEYS) if (p[key] !== undefined) rules[key] = p[key];
+  if (!p.valuesComplete) {
+    delete rules.values;
+    delete rules.valuesComplete;
+  }
+  return rules as unknown as ParamRules;
+}
+
+const modelRules = (spec: ModelSpec) => ({
+  strict: spec.strict,
+  params: Object.fromEntries(Object.entries(spec.params).map(([name, p]) => [name, paramRules(p)])),
+});
+
+// The registry's rules without its docs: what the SDK's runtime reads (validation, image inputs,
+// known slugs). Plain data, not frozen: it is internal, and nothing the user holds points into it.
+function rulesSource(): string {
+  const models = Object.values(MODELS).map((spec) => `  ${literal(spec.slug)}: ${source(modelRules(spec))},`);
+  const patterns = MODEL_PATTERNS.map(
+    (spec) => `  ${source({ pattern: spec.pattern, ...modelRules(spec) })},`,
+  );
+  return [
+    HEADER,
+    "import type { ModelRules, PatternRules } from '../registry/types.js';",
+    "import type { KnownModel } from './index.js';",
+    '',
+    comment(
+      [
+        "@internal Each registry model's rules (types, ranges, enums, strictness) without its docs, in",
+        'registry order: what validation, image inputs and the known slugs read.',
+      ],
+      '',
+    ),
+    `export const MODEL_RULES: { readonly [M in KnownModel]: ModelRules } = {\n${models.join('\n')}\n};`,
+    '',
+    comment(["@internal The rules of the pattern entries (users' LoRA endpoints), in registry order."], ''),
+    `export const PATTERN_RULES: readonly PatternRules[] = [\n${patterns.join('\n')}\n];`,
+    '',
+  ].join('\n');
+}
+
 /** Every generated file, by path under the repository, unformatted. */
 export function renderModelTypes(): Map<string, string> {
   const files = new Map<string, string>();
   const byGroup = new Map<ModelGroup, ModelSpec[]>();
-  for (const slug of MODEL_SLUGS) {
-    const spec = MODELS[slug];
+  for (const spec of Object.values(MODELS)) {
     byGroup.set(spec.group, [...(byGroup.get(spec.group) ?? []), spec]);
   }
   const index: string[] = [HEADER];
@@ -214,6 +269,7 @@ export function renderModelTypes(): Map<string, string> {
       ...EXPORTED_SCHEMAS.map(schemaShapeSource),
     ].join('\n'),
   );
+  files.set(join(OUT, 'rules.ts'), rulesSource());
   return files;
 }
 

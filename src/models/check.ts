@@ -4,7 +4,7 @@ import type { ZodMiniType } from 'zod/mini';
 import type { ValidationIssue } from '../errors.js';
 import { closest, editDistance } from '../util/did-you-mean.js';
 import { paramsShape } from './compile.js';
-import type { ModelSpec } from './registry/types.js';
+import type { ModelRules } from './registry/types.js';
 
 /**
  * What to do with keys the entry does not list: `'check'` refuses them on a complete model and
@@ -22,9 +22,9 @@ interface CompiledParam {
 // Compiled once per entry (a LoRA pattern entry serves many slugs: keyed by entry, not slug). One
 // schema per parameter rather than a zod object: only the keys present (and the required ones) are
 // parsed, and no object-schema code reaches a bundle that does not export the two object schemas.
-const compiled = new WeakMap<ModelSpec, readonly CompiledParam[]>();
+const compiled = new WeakMap<ModelRules, readonly CompiledParam[]>();
 
-function compiledParams(spec: ModelSpec): readonly CompiledParam[] {
+function compiledParams(spec: ModelRules): readonly CompiledParam[] {
   let params = compiled.get(spec);
   if (!params) {
     params = Object.entries(paramsShape(spec)).map(([name, schema]) => ({
@@ -42,7 +42,7 @@ function compiledParams(spec: ModelSpec): readonly CompiledParam[] {
  * sentence), in the entry's order, then the unknown keys. Empty when the params are valid.
  */
 export function checkParams(
-  spec: ModelSpec,
+  spec: ModelRules,
   params: Record<string, unknown>,
   unknownKeys: UnknownKeys = 'check',
 ): ValidationIssue[] {
@@ -60,7 +60,7 @@ export function checkParams(
   return mergeByPath(issues);
 }
 
-function unknownKeyIssues(spec: ModelSpec, params: Record<string, unknown>): ValidationIssue[] {
+function unknownKeyIssues(spec: ModelRules, params: Record<string, unknown>): ValidationIssue[] {
   const known = Object.keys(spec.params);
   const issues: ValidationIssue[] = [];
   for (const key of Object.keys(params)) {

@@ -15,13 +15,12 @@ import {
   optional,
   strictObject,
   string,
-  union,
   type ZodMiniObject,
   type ZodMiniType,
   enum as zodEnum,
 } from 'zod/mini';
 import { isImageBytes } from '../uploads/image-input.js';
-import type { ModelSpec, ParamSpec } from './registry/types.js';
+import type { ModelRules, ParamRules } from './registry/types.js';
 import { multipleRule, valueRule, valuesRule } from './rules.js';
 
 type Message = (issue: { readonly input?: unknown }) => string;
@@ -45,7 +44,7 @@ export function isHttpUrl(value: unknown): value is string {
 
 const isImageValue = (value: unknown) => isHttpUrl(value) || isImageBytes(value);
 
-function numberSchema(p: ParamSpec): ZodMiniType {
+function numberSchema(p: ParamRules): ZodMiniType {
   const rule = `must be ${valueRule(p)}`;
   const base = p.type === 'integer' ? int({ error: orRequired(rule) }) : number({ error: orRequired(rule) });
   const checks = [];
@@ -56,7 +55,7 @@ function numberSchema(p: ParamSpec): ZodMiniType {
   return checks.length ? base.check(...checks) : base;
 }
 
-function stringSchema(p: ParamSpec, name: string): ZodMiniType {
+function stringSchema(p: ParamRules, name: string): ZodMiniType {
   // An open list (the page cut it short) checks only that the value is a string.
   if (p.values?.length && p.valuesComplete) {
     return zodEnum(p.values as [string, ...string[]], {
@@ -67,14 +66,17 @@ function stringSchema(p: ParamSpec, name: string): ZodMiniType {
   return p.required ? base.check(minLength(1, { error: 'must not be empty' })) : base;
 }
 
-function imageSchema(p: ParamSpec): ZodMiniType {
+function imageSchema(p: ParamRules): ZodMiniType {
   const one = custom(isImageValue, { error: orRequired(`must be ${valueRule({ ...p, type: 'image' })}`) });
   if (p.type === 'image') return one;
   return array(one, { error: orRequired(`must be ${valueRule(p)}`) });
 }
 
-/** @internal The zod schema of one parameter (required or optional as the entry says). */
-export function paramSchema(p: ParamSpec, name: string): ZodMiniType {
+/**
+ * @internal The zod schema of one parameter's value (a missing value is "is required"; whether it
+ * may be missing is the caller's to say: check.ts skips it, objectSchema() wraps it in `optional()`).
+ */
+export function paramSchema(p: ParamRules, name: string): ZodMiniType {
   let schema: ZodMiniType;
   switch (p.type) {
     case 'integer':
@@ -92,14 +94,24 @@ export function paramSchema(p: ParamSpec, name: string): ZodMiniType {
       schema = imageSchema(p);
       break;
     case 'number | string':
-      schema = union([number(), string()], { error: orRequired(`must be ${valueRule(p)}`) });
+      // Where pages disagree on the type: either is sent. A predicate rather than a zod union of two
+      // schemas: the same rule (a finite number, as zod's number() takes, or a string) without
+      // zod's union machinery in every bundle.
+      schema = custom(isNumberOrString, { error: orRequired(`must be ${valueRule(p)}`) });
       break;
   }
-  return p.required ? schema : optional(schema);
+  return schema;
 }
 
-/** @internal One schema per parameter of `spec`, in the registry's order. */
-export function paramsShape(spec: ModelSpec): Record<string, ZodMiniType> {
+const isNumberOrString = (value: unknown) =>
+  typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+
+/**
+ * @internal One schema per parameter of `spec`, in the registry's order, each as the parameter's
+ * own value requires it: a missing optional parameter is skipped by the caller (check.ts), so the
+ * checks that run on every call need no `optional()` wrapper (nor its code in a bundle).
+ */
+export function paramsShape(spec: ModelRules): Record<string, ZodMiniType> {
   const shape: Record<string, ZodMiniType> = {};
   for (const [name, p] of Object.entries(spec.params)) shape[name] = paramSchema(p, name);
   return shape;
@@ -109,12 +121,17 @@ export function paramsShape(spec: ModelSpec): Record<string, ZodMiniType> {
  * @internal The model's parameters as one zod object: strict (unknown keys are an issue) or loose
  * (unknown keys pass; the caller decides about them).
  */
-export function objectSchema(spec: ModelSpec, strict: boolean): ZodMiniObject {
+export function objectSchema(spec: ModelRules, strict: boolean): ZodMiniObject {
   const error: Message = () => 'must be an object';
+  const shape: Record<string, ZodMiniType> = {};
+  for (const [name, p] of Object.entries(spec.params)) {
+    const schema = paramSchema(p, name);
+    shape[name] = p.required ? schema : optional(schema);
+  }
   return strict
-    ? strictObject(paramsShape(spec), {
+    ? strictObject(shape, {
         error: (issue) =>
           (issue as { code?: string }).code === 'unrecognized_keys' ? 'unknown parameter' : error(issue),
       })
-    : looseObject(paramsShape(spec), { error });
+    : looseObject(shape, { error });
 }

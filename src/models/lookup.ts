@@ -1,26 +1,49 @@
+// Finding a model: its rules (what the SDK's runtime reads, from the generated rules-only table) or
+// its whole registry entry (docs included, for the CLI, the views and the fake). Only the second
+// reads `MODELS`, so an app that never lists or documents models bundles no descriptions.
 import type { KnownModel } from './generated/index.js';
+import { MODEL_RULES, PATTERN_RULES } from './generated/rules.js';
 import { MODEL_PATTERNS, MODELS } from './registry/index.js';
-import type { ModelSpec } from './registry/types.js';
+import type { ModelRules, ModelSpec } from './registry/types.js';
 
 /** @internal Every slug of the registry, in registry order (grouped as `segmind models` lists them). */
 export const MODEL_SLUGS: readonly KnownModel[] = /* @__PURE__ */ Object.freeze(
-  Object.keys(MODELS) as KnownModel[],
+  Object.keys(MODEL_RULES) as KnownModel[],
 );
 
 /** `true` for a slug of the registry (the models the SDK types). */
 export function isKnownModel(model: string): model is KnownModel {
-  return typeof model === 'string' && Object.hasOwn(MODELS, model);
+  return typeof model === 'string' && Object.hasOwn(MODEL_RULES, model);
 }
 
-const patterns = /* @__PURE__ */ MODEL_PATTERNS.map((spec) => ({ spec, re: new RegExp(spec.pattern) }));
+// A pattern's regular expression, compiled on first use.
+const compiledPatterns = new Map<string, RegExp>();
+
+function matches(pattern: string, model: string): boolean {
+  let re = compiledPatterns.get(pattern);
+  if (!re) {
+    re = new RegExp(pattern);
+    compiledPatterns.set(pattern, re);
+  }
+  return re.test(model);
+}
 
 /**
- * @internal The registry entry that describes `model`: by slug, else by pattern (a user's LoRA
- * endpoint), else `undefined` (an untyped model, sent as given).
+ * @internal The rules `model` is checked by: by slug, else by pattern (a user's LoRA endpoint), else
+ * `undefined` (an untyped model, sent as given).
+ */
+export function modelRules(model: string): ModelRules | undefined {
+  if (isKnownModel(model)) return MODEL_RULES[model];
+  return PATTERN_RULES.find((p) => matches(p.pattern, model));
+}
+
+/**
+ * @internal The registry entry that describes `model`, docs included: by slug, else by pattern (a
+ * user's LoRA endpoint), else `undefined` (an untyped model, sent as given).
  */
 export function modelSpec(model: string): ModelSpec | undefined {
   if (isKnownModel(model)) return MODELS[model];
-  return patterns.find((p) => p.re.test(model))?.spec;
+  return MODEL_PATTERNS.find((p) => matches(p.pattern, model));
 }
 
 /** @internal An image parameter of a model: its name and whether it takes one image or a list. */
@@ -31,23 +54,24 @@ export interface ImageParam {
   readonly array: boolean;
 }
 
-const imageParamCache = new WeakMap<ModelSpec, readonly ImageParam[]>();
+const NO_IMAGES: readonly ImageParam[] = Object.freeze([]);
+const imageParamCache = new WeakMap<ModelRules, readonly ImageParam[]>();
 
 /**
  * @internal The parameters of `model` that take images (for uploads, CLI image flags, the fake).
  * Empty for a model outside the registry.
  */
-export function imageParams(model: string | ModelSpec): readonly ImageParam[] {
-  const spec = typeof model === 'string' ? modelSpec(model) : model;
-  if (!spec) return [];
-  let found = imageParamCache.get(spec);
+export function imageParams(model: string | ModelRules): readonly ImageParam[] {
+  const rules = typeof model === 'string' ? modelRules(model) : model;
+  if (!rules) return NO_IMAGES;
+  let found = imageParamCache.get(rules);
   if (!found) {
     found = Object.freeze(
-      Object.entries(spec.params)
+      Object.entries(rules.params)
         .filter(([, p]) => p.type === 'image' || p.type === 'image[]')
         .map(([name, p]) => Object.freeze({ name, array: p.type === 'image[]' })),
     );
-    imageParamCache.set(spec, found);
+    imageParamCache.set(rules, found);
   }
   return found;
 }

@@ -1,6 +1,6 @@
 import { isRecord, ValidationError, type ValidationIssue } from '../errors.js';
 import type * as Checks from './check.js';
-import { modelSpec } from './lookup.js';
+import { modelRules } from './lookup.js';
 
 // The checks (and zod/mini with them) load on first validation, through a literal import() that
 // every bundler follows and can split into its own chunk; `import 'segmind'` does not pay for them.
@@ -42,7 +42,7 @@ export async function modelIssues(
   params: Record<string, unknown>,
   unknownKeys: Checks.UnknownKeys = 'check',
 ): Promise<ValidationIssue[]> {
-  const spec = modelSpec(model);
+  const spec = modelRules(model);
   if (!spec) return [];
   return (await checks()).checkParams(spec, params, unknownKeys);
 }

@@ -4,8 +4,8 @@
 import type { core, ZodMiniObject } from 'zod/mini';
 import { objectSchema } from './compile.js';
 import type { KnownModel } from './generated/index.js';
+import { MODEL_RULES } from './generated/rules.js';
 import type { FastFluxSchnellParamsShape, FluxSchnellParamsShape } from './generated/schemas.js';
-import { MODELS } from './registry/index.js';
 
 export type { FastFluxSchnellParamsShape, FluxSchnellParamsShape, ParamSchema } from './generated/schemas.js';
 
@@ -43,7 +43,7 @@ export const FastFluxSchnellParamsSchema: FastFluxSchnellParamsSchema = /* @__PU
 ) as FastFluxSchnellParamsSchema;
 
 // The slug is passed as a literal: a bundler keeps a pure call whose arguments might have side
-// effects, and a property read such as MODELS['flux-schnell'] might (a getter).
+// effects, and a property read such as MODEL_RULES['flux-schnell'] might (a getter).
 function strictSchema(slug: KnownModel): unknown {
-  return objectSchema(MODELS[slug], true);
+  return objectSchema(MODEL_RULES[slug], true);
 }

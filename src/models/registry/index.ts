@@ -19,24 +19,27 @@ import { UPSCALING_MODELS } from './upscaling.js';
  * MODELS['flux-schnell'].params.steps.max;      // 8
  * Object.keys(MODELS);                          // every typed slug
  */
-export const MODELS: { readonly [M in KnownModel]: ModelSpec } = /* @__PURE__ */ bySlug([
-  ...SCHNELL_MODELS,
-  ...FLUX_1_MODELS,
-  ...FLUX_2_MODELS,
-  ...KONTEXT_MODELS,
-  ...FILL_AND_IMG2IMG_MODELS,
-  ...CONDITIONING_MODELS,
-  ...UPSCALING_MODELS,
-]);
+// The lists are passed as arguments, not spread into one: a bundler drops a pure call whose
+// arguments are plain names, but keeps one that spreads (spreading runs an iterator), and with it
+// every description, in an app that never reads MODELS.
+export const MODELS: { readonly [M in KnownModel]: ModelSpec } = /* @__PURE__ */ bySlug(
+  SCHNELL_MODELS,
+  FLUX_1_MODELS,
+  FLUX_2_MODELS,
+  KONTEXT_MODELS,
+  FILL_AND_IMG2IMG_MODELS,
+  CONDITIONING_MODELS,
+  UPSCALING_MODELS,
+);
 
 /** @internal Families of slugs matched by pattern (users' LoRA endpoints). */
 export const MODEL_PATTERNS: readonly ModelPatternSpec[] = /* @__PURE__ */ deepFreeze([USER_LORA_MODEL]);
 
 // Frozen all the way down: validation is compiled from these objects, so a caller changing one
 // would silently change what the SDK enforces.
-function bySlug(list: readonly ModelSpec[]): { readonly [M in KnownModel]: ModelSpec } {
+function bySlug(...lists: (readonly ModelSpec[])[]): { readonly [M in KnownModel]: ModelSpec } {
   const registry: Record<string, ModelSpec> = {};
-  for (const spec of list) registry[spec.slug] = spec;
+  for (const list of lists) for (const spec of list) registry[spec.slug] = spec;
   return deepFreeze(registry) as { readonly [M in KnownModel]: ModelSpec };
 }
 

@@ -98,3 +98,27 @@ export interface ModelPatternSpec extends ModelSpec {
   /** A regular expression (source text) every slug of the family matches, whole. */
   readonly pattern: string;
 }
+
+/**
+ * @internal What validation reads of a parameter: its rules without its docs. The SDK's runtime
+ * reads these from `generated/rules.ts` (generated from the registry), so an app that does not
+ * import `MODELS` ships no descriptions.
+ */
+export type ParamRules = Pick<
+  ParamSpec,
+  'type' | 'required' | 'min' | 'max' | 'multipleOf' | 'values' | 'valuesComplete'
+>;
+
+/** @internal What validation reads of a model: whether its table is complete, and its parameters' rules. */
+export interface ModelRules {
+  /** See {@link ModelSpec.strict}. */
+  readonly strict: boolean;
+  /** The parameters' rules, in the page's order. */
+  readonly params: { readonly [name: string]: ParamRules };
+}
+
+/** @internal The rules of a pattern entry (users' LoRA endpoints). */
+export interface PatternRules extends ModelRules {
+  /** See {@link ModelPatternSpec.pattern}. */
+  readonly pattern: string;
+}

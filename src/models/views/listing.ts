@@ -1,6 +1,6 @@
 // The family as `segmind models` shows it: grouped by what each model is for, and per model the
 // rule of every parameter.
-import { imageParams, MODEL_SLUGS, modelSpec } from '../lookup.js';
+import { imageParams, modelSpec } from '../lookup.js';
 import { MODEL_PATTERNS, MODELS } from '../registry/index.js';
 import type { Endpoint, ModelGroup, ModelSpec } from '../registry/types.js';
 import { endpointsText, paramDocs, paramLine, strictnessText } from './param-doc.js';
@@ -49,7 +49,7 @@ function listed(spec: ModelSpec): ListedModel {
 
 /** @internal Every registry model (and pattern entry), grouped; empty groups are left out. */
 export function modelListing(): ModelGroupListing[] {
-  const all = [...MODEL_SLUGS.map((slug) => MODELS[slug]), ...MODEL_PATTERNS];
+  const all = [...Object.values(MODELS), ...MODEL_PATTERNS];
   return MODEL_GROUPS.map(({ group, title }) => ({
     group,
     title,
