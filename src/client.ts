@@ -3,7 +3,7 @@ import { type Batch, type BatchOptions, createBatch } from './batch/index.js';
 import { isRecord, NotFoundError, SegmindError } from './errors.js';
 import { Core, type SendHooks } from './http/core.js';
 import { createTransport } from './http/create-transport.js';
-import type { Transport } from './http/transport.js';
+import type { HttpResponse, Transport } from './http/transport.js';
 import { readSubmitAnswer } from './jobs/answers.js';
 import type { Deadline } from './jobs/deadline.js';
 import { createJob, type Job, startWait, type WaitOptions, waitWithin } from './jobs/job.js';
@@ -13,9 +13,10 @@ import { DurationStats } from './jobs/poll-schedule.js';
 import type { RequestGate } from './limits/gate.js';
 import { createGate } from './limits/limit-gate.js';
 import { resolveRateLimit } from './limits/rate-limit-options.js';
-import { imageParams, isKnownModel, MODEL_SLUGS } from './models/lookup.js';
+import { type ImageParam, imageParams, isKnownModel, MODEL_SLUGS, modelRules } from './models/lookup.js';
 import type { KnownModel, ParamsFor } from './models/params.js';
-import { serializeParams, validateParams } from './models/request-body.js';
+import type { ModelRules } from './models/registry/types.js';
+import { checkParamsNow, serializeParams } from './models/request-body.js';
 import { type ClientOptions, type ResolvedOptions, resolveClientOptions } from './options/client-options.js';
 import { type CallSettings, callSettings, type RequestOptions } from './options/request-options.js';
 import { readSyncOutput, type SyncOutput } from './results/decode-output.js';
@@ -42,6 +43,25 @@ export function createClientWithInternals(options: ClientOptions, internals: Cli
   return withInternals(options, internals);
 }
 
+/**
+ * What a client works out once per model slug rather than on every call: the slug checked, its
+ * rules and image parameters, and its two endpoints' URLs.
+ */
+interface ModelRoute {
+  readonly model: string;
+  /** A registry slug (typed; answers with an image). */
+  readonly known: boolean;
+  readonly rules: ModelRules | undefined;
+  readonly images: readonly ImageParam[];
+  /** `POST /v1/{model}`. */
+  readonly v1: URL;
+  /** `POST /v2/{model}`. */
+  readonly v2: URL;
+}
+
+/** Routes a client keeps; past this, slugs are worked out per call (a caller inventing slugs). */
+const MAX_ROUTES = 1_000;
+
 /** A model slug: the typed ones are suggested, any other is accepted untyped. */
 export type ModelSlug = KnownModel | (string & {});
 
@@ -65,6 +85,10 @@ export interface RunOptions extends WaitOptions {
 export class SegmindClient {
   readonly #init: ClientOptions;
   #core: Core;
+  // By slug, for this client's core (its URLs); a copy with its own core has its own.
+  readonly #routes = new Map<string, ModelRoute>();
+  // The settings of a call given no options: the client's own, checked once.
+  #defaultSettings: CallSettings | undefined;
   #stats = new DurationStats();
   #uploads = new UploadCache();
   /** Segmind storage: `client.files.upload(bytes)` → a URL (model calls upload image inputs themselves). */
@@ -170,23 +194,20 @@ export class SegmindClient {
     settings: CallSettings,
     hooks: SendHooks | undefined,
   ): Promise<unknown> {
-    const checked = await validateParams(checkModel(model), params, settings.validate);
-    const body = serializeParams(model, await this.#images(model, checked, settings));
-    return this.#core
-      .call(
-        {
-          method: 'POST',
-          url: this.#core.url(`v1/${encodeURIComponent(model)}`),
-          body,
-          billable: true,
-          settings,
-          hooks,
-        },
-        // A typed model must answer with an image: anything else is refused inside the read, where
-        // the status and request id are still at hand.
-        (res) => readSyncOutput(res, { expectImage: isKnownModel(model) }),
-      )
-      .catch((err: unknown) => Promise.reject(suggestModel(err, model)));
+    const route = this.#route(model);
+    const prepared = this.#body(route, params, settings, undefined);
+    const body = typeof prepared === 'string' ? prepared : await prepared;
+    // A typed model must answer with an image: anything else is refused inside the read, where
+    // the status and request id are still at hand.
+    const read = route.known ? readImageOutput : readAnyOutput;
+    try {
+      return await this.#core.call(
+        { method: 'POST', url: route.v1, body, billable: true, settings, hooks },
+        read,
+      );
+    } catch (err) {
+      throw suggestModel(err, route);
+    }
   }
 
   /**
@@ -353,20 +374,54 @@ export class SegmindClient {
   }
 
   #settings(options: RequestOptions | undefined): CallSettings {
+    // Most calls pass no options: their settings are the client's, the same every time.
+    if (options === undefined) {
+      this.#defaultSettings ??= Object.freeze(callSettings(this.#core.options, undefined));
+      return this.#defaultSettings;
+    }
     return callSettings(this.#core.options, options);
   }
 
-  // Image bytes become storage URLs before the model request; if an upload fails, it is not sent.
-  #images(
-    model: string,
-    params: Record<string, unknown>,
+  // The slug checked once (a bad one is a SegmindError on every call), with what follows from it.
+  #route(model: string): ModelRoute {
+    const known = this.#routes.get(model);
+    if (known) return known;
+    const core = this.#core;
+    const slug = encodeURIComponent(checkModel(model));
+    const rules = modelRules(model);
+    const route: ModelRoute = {
+      model,
+      known: isKnownModel(model),
+      rules,
+      images: rules ? imageParams(rules) : [],
+      v1: core.url(`v1/${slug}`),
+      v2: core.url(`v2/${slug}`),
+    };
+    if (this.#routes.size < MAX_ROUTES) this.#routes.set(model, route);
+    return route;
+  }
+
+  /**
+   * The request body: the params checked (before anything is sent, uploads included), image bytes
+   * replaced by storage URLs (if an upload fails, the model request is not sent), serialized.
+   * Synchronous in the common case (checks loaded, no image bytes): a call then adds no promise.
+   */
+  #body(
+    route: ModelRoute,
+    params: unknown,
     settings: CallSettings,
-    deadline?: number,
-  ): Record<string, unknown> | Promise<Record<string, unknown>> {
-    const images = imageParams(model);
-    if (images.length === 0) return params;
+    deadline: number | undefined,
+  ): string | Promise<string> {
+    const checked = checkParamsNow(route.model, route.rules, params, settings.validate);
+    if (checked instanceof Promise) {
+      return checked.then((ok) => this.#body(route, ok, { ...settings, validate: false }, deadline));
+    }
+    if (route.images.length === 0) return serializeParams(route.model, checked);
     const context = { core: this.#core, cache: this.#uploads };
-    return resolveImageInputs(model, params, images, context, settings, deadline);
+    const resolved = resolveImageInputs(route.model, checked, route.images, context, settings, deadline);
+    return resolved instanceof Promise
+      ? resolved.then((withURLs) => serializeParams(route.model, withURLs))
+      : serializeParams(route.model, resolved);
   }
 
   async #submit(
@@ -376,16 +431,18 @@ export class SegmindClient {
     deadline: Deadline | undefined,
     hooks: SendHooks | undefined,
   ): Promise<Job> {
-    const checked = await validateParams(checkModel(model), params, settings.validate);
+    const route = this.#route(model);
     // Under run()'s deadline no request (the uploads, the submit) outlives it.
     const capped = () => (deadline ? { ...settings, timeout: deadline.cap(settings.timeout) } : settings);
-    const body = serializeParams(model, await this.#images(model, checked, capped(), deadline?.at));
+    const prepared = this.#body(route, params, capped(), deadline?.at);
+    const body = typeof prepared === 'string' ? prepared : await prepared;
     const submittedAt = clock.now();
-    const init = await this.#core
-      .call(
+    let init: Awaited<ReturnType<typeof readSubmitAnswer>>;
+    try {
+      init = await this.#core.call(
         {
           method: 'POST',
-          url: this.#core.url(`v2/${encodeURIComponent(model)}`),
+          url: route.v2,
           body,
           billable: true,
           settings: capped(),
@@ -393,8 +450,10 @@ export class SegmindClient {
           hooks,
         },
         (res) => readSubmitAnswer(res, model),
-      )
-      .catch((err: unknown) => Promise.reject(suggestModel(err, model)));
+      );
+    } catch (err) {
+      throw suggestModel(err, route);
+    }
     return createJob({ core: this.#core, stats: this.#stats }, { ...init, submittedAt });
   }
 }
@@ -403,12 +462,15 @@ export class SegmindClient {
  * A 404 for a model slug close to a typed one names it: `flux-shnell` → "did you mean flux-schnell?".
  * The error keeps its class, status, request id and detail.
  */
-function suggestModel(err: unknown, model: string): unknown {
-  if (!(err instanceof NotFoundError) || isKnownModel(model)) return err;
-  const guess = closest(model, MODEL_SLUGS);
+function suggestModel(err: unknown, route: ModelRoute): unknown {
+  if (!(err instanceof NotFoundError) || route.known) return err;
+  const guess = closest(route.model, MODEL_SLUGS);
   if (guess) err.message = `${err.message}; did you mean ${guess}?`;
   return err;
 }
+
+const readImageOutput = (res: HttpResponse) => readSyncOutput(res, { expectImage: true });
+const readAnyOutput = (res: HttpResponse) => readSyncOutput(res, { expectImage: false });
 
 function checkModel(model: string): string {
   if (typeof model !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(model)) {

@@ -158,28 +158,30 @@ export class Core {
   /** Sends `spec` and hands a 2xx answer to `read`; anything else becomes a typed error. */
   call<T>(spec: CallSpec, read: (res: HttpResponse) => Promise<T>): Promise<T> {
     const { settings } = spec;
-    const label = `${spec.method} ${spec.url.pathname}`;
     const hooks = spec.billable ? spec.hooks : undefined;
+    // For debug lines only: no clock read or string built per attempt unless they are logged.
+    const debug = this.log.debugEnabled;
     let started = 0;
-    let outcome = '';
+    let status = 0;
     // Fixed once for the call: a retry does not get a fresh queue allowance.
     const gateDeadline = queueDeadline(spec);
     let gateTimeout: unknown;
     return withRetries(
       async () => {
-        started = performance.now();
-        outcome = '';
+        if (debug) started = performance.now();
+        status = 0;
         let url = spec.url;
         let res: HttpResponse;
         // Requests to the API wait their turn at the gate (rate limit, 429 pause); others do not.
         let ticket: GateTicket | undefined;
         if (this.isApiOrigin(url)) {
           try {
-            ticket = await this.gate.acquire({
+            const admitted = this.gate.acquire({
               startsWork: spec.billable,
               signal: settings.signal,
               deadline: gateDeadline,
             });
+            ticket = admitted instanceof Promise ? await admitted : admitted;
           } catch (error) {
             // The call's deadline passed while it queued: that ends the call, it is not retried.
             gateTimeout = error;
@@ -204,8 +206,8 @@ export class Core {
             await res.discard();
             url = new URL(location, url);
           }
-          outcome = String(res.status);
-          if (res.status < 200 || res.status >= 300) {
+          status = res.status;
+          if (status < 200 || status >= 300) {
             throw errorFromResponse({
               status: res.status,
               headers: res.headers,
@@ -214,11 +216,12 @@ export class Core {
               jobEndpoint: spec.jobEndpoint,
               jobId: spec.jobId,
               retryAfter: retryAfterMs(res.headers, clock.now()),
-              request: label,
+              request: `${spec.method} ${spec.url.pathname}`,
             });
           }
           const value = await read(res);
-          if (this.log.debugEnabled) this.log.debug(`${label} → ${outcome} in ${elapsed(started)} ms`);
+          if (debug)
+            this.log.debug(`${spec.method} ${spec.url.pathname} → ${status} in ${elapsed(started)} ms`);
           return value;
         } finally {
           ticket?.release();
@@ -238,8 +241,7 @@ export class Core {
             const wait = decision.retry ? decision.delay : (error.retryAfter ?? BACKOFF_INITIAL);
             this.gate.pause(clock.now() + wait);
           }
-          if (this.log.debugEnabled)
-            this.log.debug(this.#attemptLine(label, outcome, started, error, decision));
+          if (debug) this.log.debug(this.#attemptLine(spec, status, started, error, decision));
           // Recorded before the retry wait, so a crash during it never leaves the call looking sent.
           if (hooks?.notBilled && isSegmindError(error) && billingOutcome(error) === 'not-billed') {
             await hooks.notBilled(error as SegmindError);
@@ -252,13 +254,14 @@ export class Core {
   // One debug line per failed attempt. The error itself reaches the caller, so it is not logged
   // at a louder level here (users would see every failure twice).
   #attemptLine(
-    label: string,
-    outcome: string,
+    spec: CallSpec,
+    status: number,
     started: number,
     error: unknown,
     decision: RetryDecision,
   ): string {
-    const what = outcome || (isSegmindError(error) ? error.name : 'error');
+    const label = `${spec.method} ${spec.url.pathname}`;
+    const what = status ? String(status) : isSegmindError(error) ? error.name : 'error';
     const next = decision.retry
       ? `retry ${decision.attempt} in ${decision.delay} ms`
       : `not retried (${decision.reason})`;

@@ -59,7 +59,13 @@ class UndiciOnceLoaded implements Transport {
     this.#runtime = runtime;
   }
 
-  async send(req: HttpRequest): Promise<HttpResponse> {
+  send(req: HttpRequest): Promise<HttpResponse> {
+    // Once undici is in (every request but the first few of a process): straight to it, no await.
+    if (!this.#closed && !this.#fallback && undiciLoaded()) return this.#undici.send(req);
+    return this.#sendEarly(req);
+  }
+
+  async #sendEarly(req: HttpRequest): Promise<HttpResponse> {
     if (this.#closed) throw clientClosedError();
     if (this.#fallback) return this.#fallback.send(req);
     if (undiciLoaded()) return this.#undici.send(req);

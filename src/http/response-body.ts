@@ -63,7 +63,9 @@ export function contentEncodings(header: string | undefined): string[] {
 // A declared length describes the decoded body only when it was sent unencoded.
 function declaredLength(headers: ResponseHeaders): number | undefined {
   const header = headers['content-length'];
-  if (header === undefined || contentEncodings(headers['content-encoding']).length > 0) return undefined;
+  if (header === undefined) return undefined;
+  const encoding = headers['content-encoding'];
+  if (encoding !== undefined && contentEncodings(encoding).length > 0) return undefined;
   const length = Number(header);
   return header.trim() !== '' && Number.isSafeInteger(length) && length >= 0 ? length : undefined;
 }

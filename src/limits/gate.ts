@@ -21,17 +21,20 @@ export interface GateRequest {
 export interface RequestGate {
   /**
    * Waits for the request's turn (FIFO). Rejects with `UserAbortError`, or `RequestTimeoutError`
-   * (`requestSent: false`) once the deadline passes, never for the limit itself.
+   * (`requestSent: false`) once the deadline passes, never for the limit itself. A request admitted
+   * at once gets its ticket without a promise (or the abort error thrown): the common case, with
+   * no limit configured, then costs no await.
    */
-  acquire(request: GateRequest): Promise<GateTicket>;
+  acquire(request: GateRequest): GateTicket | Promise<GateTicket>;
   /** The server answered 429: hold every request of the client until `until` (ms since epoch). */
   pause(until: number): void;
 }
 
-const NO_TICKET: GateTicket = { release() {} };
+/** The ticket of a request that holds nothing (no concurrency slot) to give back. */
+export const NO_TICKET: GateTicket = { release() {} };
 
 /** A gate that admits everything at once (tests of the layers above, and the Core's default). */
 export const openGate: RequestGate = {
-  acquire: () => Promise.resolve(NO_TICKET),
+  acquire: () => NO_TICKET,
   pause() {},
 };

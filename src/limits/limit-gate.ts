@@ -1,7 +1,7 @@
 import { UserAbortError } from '../errors.js';
 import { clock } from '../util/clock.js';
 import type { SdkLogger } from '../util/logger.js';
-import type { GateRequest, GateTicket, RequestGate } from './gate.js';
+import { type GateRequest, type GateTicket, NO_TICKET, type RequestGate } from './gate.js';
 import type { ResolvedRateLimit } from './rate-limit-options.js';
 import { memoryStore, type RateLimitCounter } from './store.js';
 import { WaitQueue } from './wait-queue.js';
@@ -11,7 +11,6 @@ const MAX_PAUSE = 60_000;
 /** How far back the 429 warning counts requests, to report the limit it observed. */
 const OBSERVE_MS = 60_000;
 const RECENT_MAX = 10_000;
-const NO_TICKET: GateTicket = { release() {} };
 
 /**
  * The client's request gate: the client-wide 429 pause always, plus the `requestsPerMinute` budget
@@ -48,12 +47,13 @@ export class LimitGate implements RequestGate {
     this.#paused = new WaitQueue(() => this.#cancelPauseTimer());
   }
 
-  acquire(request: GateRequest): Promise<GateTicket> {
-    // The common case (no limit configured, not paused): no queue, no await.
-    if (!this.#budget && !this.#slots && clock.now() >= this.#pausedUntil) {
-      if (request.signal?.aborted) return Promise.reject(new UserAbortError(request.signal.reason));
-      this.#remember(request.startsWork);
-      return Promise.resolve(NO_TICKET);
+  acquire(request: GateRequest): GateTicket | Promise<GateTicket> {
+    // The common case (no limit configured, not paused): no queue, no promise.
+    const now = clock.now();
+    if (!this.#budget && !this.#slots && now >= this.#pausedUntil) {
+      if (request.signal?.aborted) throw new UserAbortError(request.signal.reason);
+      this.#remember(request.startsWork, now);
+      return NO_TICKET;
     }
     return this.#acquire(request);
   }
@@ -136,8 +136,7 @@ export class LimitGate implements RequestGate {
     this.#pauseTimer = undefined;
   }
 
-  #remember(work: boolean): void {
-    const now = clock.now();
+  #remember(work: boolean, now = clock.now()): void {
     const recent = this.#recent;
     recent.push({ at: now, work });
     while (

@@ -56,15 +56,20 @@ export function checkParams(
       issues.push({ path: [name, ...issue.path].join('.'), message: issue.message });
     }
   }
-  if (unknownKeys === 'check') issues.push(...unknownKeyIssues(spec, params));
-  return mergeByPath(issues);
+  if (unknownKeys === 'check') addUnknownKeyIssues(spec, params, issues);
+  // The common case, valid params, allocates nothing more.
+  return issues.length === 0 ? issues : mergeByPath(issues);
 }
 
-function unknownKeyIssues(spec: ModelRules, params: Record<string, unknown>): ValidationIssue[] {
-  const known = Object.keys(spec.params);
-  const issues: ValidationIssue[] = [];
+function addUnknownKeyIssues(
+  spec: ModelRules,
+  params: Record<string, unknown>,
+  issues: ValidationIssue[],
+): void {
+  let known: string[] | undefined;
   for (const key of Object.keys(params)) {
     if (Object.hasOwn(spec.params, key)) continue;
+    known ??= Object.keys(spec.params);
     if (spec.strict) {
       const guess = closest(key, known);
       issues.push({
@@ -76,7 +81,6 @@ function unknownKeyIssues(spec: ModelRules, params: Record<string, unknown>): Va
       if (guess) issues.push({ path: key, message: `unknown parameter; did you mean ${guess}?` });
     }
   }
-  return issues;
 }
 
 const normalize = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');

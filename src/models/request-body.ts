@@ -1,6 +1,7 @@
 import { isRecord, ValidationError, type ValidationIssue } from '../errors.js';
 import type * as Checks from './check.js';
 import { modelRules } from './lookup.js';
+import type { ModelRules } from './registry/types.js';
 
 // The checks (and zod/mini with them) load on first validation, through a literal import() that
 // every bundler follows and can split into its own chunk; `import 'segmind'` does not pay for them.
@@ -58,11 +59,35 @@ export async function validateParams(
   params: unknown,
   validate: boolean,
 ): Promise<Record<string, unknown>> {
+  return checkParamsNow(model, modelRules(model), params, validate);
+}
+
+/**
+ * @internal {@link validateParams} for a model whose rules the caller looked up: synchronous once
+ * the checks are loaded (every call after the first), so a call adds no promise for them. Throws
+ * (or rejects, while the checks load) with the {@link ValidationError}.
+ */
+export function checkParamsNow(
+  model: string,
+  rules: ModelRules | undefined,
+  params: unknown,
+  validate: boolean,
+): Record<string, unknown> | Promise<Record<string, unknown>> {
   assertParamsObject(model, params);
-  if (validate) {
-    const issues = await modelIssues(model, params);
-    if (issues.length) throw new ValidationError(model, issues);
-  }
+  if (!validate || !rules) return params;
+  const loaded = checks();
+  if (loaded instanceof Promise) return loaded.then((module) => checked(module, model, rules, params));
+  return checked(loaded, model, rules, params);
+}
+
+function checked(
+  module: typeof Checks,
+  model: string,
+  rules: ModelRules,
+  params: Record<string, unknown>,
+): Record<string, unknown> {
+  const issues = module.checkParams(rules, params);
+  if (issues.length) throw new ValidationError(model, issues);
   return params;
 }
 

@@ -218,7 +218,18 @@ class FetchExchange implements ResponseParts, ChunkReader {
 }
 
 // Names arrive lower-cased and repeated values joined with ", ", as the undici transport gives them.
+// Bun's Headers build that object natively (`toJSON`, a few µs less per request than a forEach that
+// calls back per header); it lists set-cookie's values apart, joined here like the others.
 function flattenHeaders(headers: Headers): ResponseHeaders {
+  const native = (headers as { toJSON?: () => Record<string, string | string[]> }).toJSON;
+  if (typeof native === 'function') {
+    const out = native.call(headers);
+    for (const name in out) {
+      const value = out[name];
+      if (typeof value !== 'string') out[name] = (value as string[]).join(', ');
+    }
+    return out as ResponseHeaders;
+  }
   const out: ResponseHeaders = {};
   headers.forEach((value, name) => {
     out[name] = value;
