@@ -180,12 +180,19 @@ export class SegmindClient {
    * @example
    * const image = await client.runSync('flux-schnell', { prompt: 'a tiger', width: 1024, height: 768 });
    */
-  async runSync<M extends ModelSlug>(
+  runSync<M extends ModelSlug>(
     model: M,
     params: ParamsFor<M>,
     options?: RequestOptions,
   ): Promise<SyncResultFor<M>> {
-    return (await this.#runSync(model, params, this.#settings(options), undefined)) as SyncResultFor<M>;
+    // Not an async method, to spare every call a promise; a bad option still rejects, never throws.
+    let settings: CallSettings;
+    try {
+      settings = this.#settings(options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.#runSync(model, params, settings, undefined) as Promise<SyncResultFor<M>>;
   }
 
   async #runSync(

@@ -96,7 +96,19 @@ export class BoundedResponse implements HttpResponse {
   bytes(limit = this.#cap): Promise<Uint8Array> {
     const parts = this.#parts;
     const length = this.contentLength;
-    if (parts.whole && length !== undefined && length <= limit) return this.#consume(() => parts.whole!());
+    if (parts.whole && length !== undefined && length <= limit) {
+      // The common case (an image with its length): the runtime's own read, with no async frame
+      // of ours around it.
+      if (this.#used) return Promise.reject(this.#readTwice());
+      this.#used = true;
+      return parts.whole().then(
+        (body) => {
+          parts.finish();
+          return body;
+        },
+        (err: unknown) => this.#failed(err),
+      );
+    }
     return this.#consume(() => {
       this.#checkDeclared(limit);
       return this.#readAll(this.#open('decoded'), limit);
@@ -157,11 +169,7 @@ export class BoundedResponse implements HttpResponse {
   // error as it is, an undecodable body as unusable, anything else as the transport words it).
   async #consume<T>(read: () => Promise<T>): Promise<T> {
     const parts = this.#parts;
-    if (this.#used) {
-      throw new SegmindError(
-        `${parts.request.method} ${parts.request.url.pathname}: the answer's body was already read`,
-      );
-    }
+    if (this.#used) throw this.#readTwice();
     this.#used = true;
     try {
       const out = await read();
@@ -170,16 +178,27 @@ export class BoundedResponse implements HttpResponse {
       parts.finish();
       return out;
     } catch (err) {
-      this.#reader?.cancel();
-      parts.finish();
-      if (err instanceof CallbackError) throw parts.stopped() ? parts.failed(err.error) : err.error;
-      if (err instanceof UndecodableBody && !parts.stopped()) {
-        const why = err.cause instanceof Error ? err.cause.message : String(err.cause);
-        throw this.#unusable(`a body in content-encoding "${err.encoding}" that does not decode (${why})`);
-      }
-      if (err instanceof SegmindError) throw err;
-      throw parts.failed(err instanceof UndecodableBody ? err.cause : err);
+      return this.#failed(err);
     }
+  }
+
+  #readTwice(): SegmindError {
+    const { request } = this.#parts;
+    return new SegmindError(`${request.method} ${request.url.pathname}: the answer's body was already read`);
+  }
+
+  // A read that failed: what was left is dropped, and the failure mapped as #consume says.
+  #failed(err: unknown): never {
+    const parts = this.#parts;
+    this.#reader?.cancel();
+    parts.finish();
+    if (err instanceof CallbackError) throw parts.stopped() ? parts.failed(err.error) : err.error;
+    if (err instanceof UndecodableBody && !parts.stopped()) {
+      const why = err.cause instanceof Error ? err.cause.message : String(err.cause);
+      throw this.#unusable(`a body in content-encoding "${err.encoding}" that does not decode (${why})`);
+    }
+    if (err instanceof SegmindError) throw err;
+    throw parts.failed(err instanceof UndecodableBody ? err.cause : err);
   }
 
   async #readAll(reader: ChunkReader, limit: number): Promise<Uint8Array> {

@@ -1,4 +1,4 @@
-import pRetry from 'p-retry';
+import pRetry, { type Options } from 'p-retry';
 import { APIError, ConnectionError, isSegmindError, UserAbortError } from '../errors.js';
 import { clock } from '../util/clock.js';
 
@@ -117,28 +117,30 @@ export function decide(
  * caller's deadline, ends the moment the signal fires, and runs on the SDK's clock so tests can
  * drive it.
  */
-export async function withRetries<T>(
+export function withRetries<T>(
   attempt: (attemptNumber: number) => Promise<T>,
   policy: RetryPolicy,
 ): Promise<T> {
-  let decision: RetryDecision = { retry: false, reason: 'not-retryable' };
-  try {
-    return await pRetry(attempt, {
-      retries: policy.maxRetries,
-      minTimeout: 0,
-      maxTimeout: 0,
-      randomize: false,
-      ...(policy.signal ? { signal: policy.signal } : {}),
-      onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-        decision = decide(error, attemptNumber, retriesLeft, policy);
-        await policy.onDecision?.(error, decision);
-        if (decision.retry) await clock.sleep(decision.delay, policy.signal);
-      },
-      shouldRetry: () => decision.retry,
-    });
-  } catch (error) {
+  let decision: RetryDecision = NOT_RETRIED;
+  const options: Options = {
+    retries: policy.maxRetries,
+    signal: policy.signal,
+    minTimeout: 0,
+    maxTimeout: 0,
+    randomize: false,
+    onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+      decision = decide(error, attemptNumber, retriesLeft, policy);
+      await policy.onDecision?.(error, decision);
+      if (decision.retry) await clock.sleep(decision.delay, policy.signal);
+    },
+    shouldRetry: () => decision.retry,
+  };
+  // No async frame of ours around p-retry's: the happy path's only cost is its own setup.
+  return pRetry(attempt, options).catch((error: unknown) => {
     // p-retry rejects with the signal's own reason when it sees the signal fired between attempts.
     if (policy.signal?.aborted && !isSegmindError(error)) throw new UserAbortError(policy.signal.reason);
     throw error;
-  }
+  });
 }
+
+const NOT_RETRIED: RetryDecision = { retry: false, reason: 'not-retryable' };

@@ -29,14 +29,20 @@ export interface SyncReadOptions {
  * decode, an empty image or a body the transport could not decode is an `APIError` that says the
  * call may have been billed.
  */
-export async function readSyncOutput(res: HttpResponse, options: SyncReadOptions = {}): Promise<SyncOutput> {
+export function readSyncOutput(res: HttpResponse, options: SyncReadOptions = {}): Promise<SyncOutput> {
+  // The common case, image bytes: read, then decoded, with no async frame around the read.
+  if (res.status !== 204 && !(res.headers['content-type'] ?? '').includes('json')) {
+    return res.bytes().then((body) => decodeSyncOutput(body, res.headers, options, res.status));
+  }
+  return readOtherOutput(res, options);
+}
+
+// No content, or JSON (streamed when it is image-first).
+async function readOtherOutput(res: HttpResponse, options: SyncReadOptions): Promise<SyncOutput> {
   if (res.status === 204) {
     await res.discard();
     if (options.expectImage) throw unusable(res.status, res.headers, 'no content (204) instead of an image');
     return undefined;
-  }
-  if (!(res.headers['content-type'] ?? '').includes('json')) {
-    return decodeSyncOutput(await res.bytes(), res.headers, options, res.status);
   }
   const sink = new Base64ImageSink(res.contentLength, res.status, res.headers);
   await res.each((chunk) => sink.write(chunk));

@@ -1,0 +1,73 @@
+// Valid params skip zod through quickAccept() (src/models/compile.ts): a plain test compiled from the
+// same rule, which may only say yes. These properties hold it to that for every registry parameter,
+// and show the shortcut is really taken for the values users send.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { checkParams } from '../../src/models/check.js';
+import { paramSchema, quickAccept } from '../../src/models/compile.js';
+import { MODEL_RULES, PATTERN_RULES } from '../../src/models/generated/rules.js';
+import { MODEL_PATTERNS, MODELS } from '../../src/models/registry/index.js';
+import type { ParamRules } from '../../src/models/registry/types.js';
+
+const entries = [
+  ...Object.entries(MODEL_RULES).map(([slug, rules]) => ({ slug, rules })),
+  ...PATTERN_RULES.map((rules, i) => ({ slug: MODEL_PATTERNS[i]!.slug, rules })),
+];
+const params = entries.flatMap(({ slug, rules }) =>
+  Object.entries(rules.params).map(([name, rule]) => ({ label: `${slug}.${name}`, name, rule })),
+);
+
+/** Values near each rule's edges, beside anything at all. */
+function valuesFor(rule: ParamRules): fc.Arbitrary<unknown> {
+  const edges = [rule.min, rule.max, rule.multipleOf, 0, 2 ** 53, -(2 ** 53)].filter(
+    (n): n is number => n !== undefined,
+  );
+  return fc.oneof(
+    fc.anything(),
+    fc.integer(),
+    fc.double(),
+    fc.string(),
+    fc.constantFrom(...edges).chain((n) => fc.constantFrom(n, n - 1, n + 1, n + 0.5, -n, n * 8)),
+    fc.constantFrom('', ' ', ...(rule.values ?? []), ...(rule.values ?? []).map((v) => v.toUpperCase())),
+    fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -0, null, true, '1', [], {}),
+  );
+}
+
+describe('quickAccept: the shortcut for valid params', () => {
+  it.each(params)('never accepts what zod refuses: $label', ({ name, rule }) => {
+    const quick = quickAccept(rule);
+    if (!quick) return;
+    const schema = paramSchema(rule, name);
+    fc.assert(
+      fc.property(valuesFor(rule), (value) => {
+        if (value !== undefined && quick(value)) expect(schema.safeParse(value).success).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('is taken for every value a registry page shows (default or example), images aside', () => {
+    const refused: string[] = [];
+    for (const { slug, rules } of entries) {
+      const spec = slug in MODELS ? MODELS[slug as keyof typeof MODELS] : MODEL_PATTERNS[0]!;
+      for (const [name, p] of Object.entries(spec.params)) {
+        const quick = quickAccept(rules.params[name]!);
+        for (const value of [p.default, p.example]) {
+          if (value === undefined || p.type === 'image' || p.type === 'image[]') continue;
+          if (!quick?.(value)) refused.push(`${slug}.${name} = ${JSON.stringify(value)}`);
+        }
+      }
+    }
+    expect(refused).toEqual([]);
+  });
+
+  it('leaves the wording to zod: invalid params get the same issues as without it', () => {
+    const rules = MODEL_RULES['flux-schnell'];
+    expect(checkParams(rules, { prompt: '', width: 1020, scheduler: 'KARRAS', base64: 1 })).toEqual([
+      { path: 'prompt', message: 'must not be empty' },
+      { path: 'scheduler', message: expect.stringMatching(/^must be one of the 6 schedulers: normal/) },
+      { path: 'width', message: 'must be a multiple of 8' },
+      { path: 'base64', message: 'must be true or false' },
+    ]);
+  });
+});
