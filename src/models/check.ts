@@ -21,58 +21,23 @@ interface CompiledParam {
   readonly required: boolean;
 }
 
-interface CompiledModel {
-  /** In the entry's order (the order issues are reported in). */
-  readonly params: readonly CompiledParam[];
-  readonly byName: ReadonlyMap<string, CompiledParam>;
-  /** How many parameters are required. */
-  readonly required: number;
-}
-
 // Compiled once per entry (a LoRA pattern entry serves many slugs: keyed by entry, not slug). One
 // schema per parameter rather than a zod object: only the keys present (and the required ones) are
 // parsed, and no object-schema code reaches a bundle that does not export the two object schemas.
-const compiled = new WeakMap<ModelRules, CompiledModel>();
+const compiled = new WeakMap<ModelRules, readonly CompiledParam[]>();
 
-function compiledModel(spec: ModelRules): CompiledModel {
-  let model = compiled.get(spec);
-  if (!model) {
-    const params = Object.entries(paramsShape(spec)).map(([name, schema]) => ({
+function compiledParams(spec: ModelRules): readonly CompiledParam[] {
+  let params = compiled.get(spec);
+  if (!params) {
+    params = Object.entries(paramsShape(spec)).map(([name, schema]) => ({
       name,
       schema,
       quick: quickAccept(spec.params[name]!),
       required: spec.params[name]!.required === true,
     }));
-    model = {
-      params,
-      byName: new Map(params.map((p) => [p.name, p])),
-      required: params.filter((p) => p.required).length,
-    };
-    compiled.set(spec, model);
+    compiled.set(spec, params);
   }
-  return model;
-}
-
-// The common case, valid params, in one pass over the keys the caller set (a handful) rather than
-// every parameter of the entry. Anything in doubt (an unknown key, a value a schema refuses, a
-// required parameter missing) is left to the full pass, which finds and words every issue.
-function passes(model: CompiledModel, params: Record<string, unknown>, unknownKeys: UnknownKeys): boolean {
-  let required = 0;
-  for (const key of Object.keys(params)) {
-    const param = model.byName.get(key);
-    if (!param) {
-      if (unknownKeys === 'ignore') continue;
-      return false;
-    }
-    const value = params[key];
-    if (value === undefined) {
-      if (param.required) return false;
-      continue;
-    }
-    if (!param.quick?.(value) && !param.schema.safeParse(value).success) return false;
-    if (param.required) required++;
-  }
-  return required === model.required;
+  return params;
 }
 
 /**
@@ -84,12 +49,12 @@ export function checkParams(
   params: Record<string, unknown>,
   unknownKeys: UnknownKeys = 'check',
 ): ValidationIssue[] {
-  const model = compiledModel(spec);
-  if (passes(model, params, unknownKeys)) return [];
   const issues: ValidationIssue[] = [];
-  for (const { name, schema, required } of model.params) {
+  for (const { name, schema, quick, required } of compiledParams(spec)) {
     const value = Object.hasOwn(params, name) ? params[name] : undefined;
     if (value === undefined && !required) continue;
+    // A value that certainly passes skips zod; zod decides, and words, everything else.
+    if (quick?.(value)) continue;
     const parsed = schema.safeParse(value);
     if (parsed.success) continue;
     for (const issue of parsed.error.issues) {
