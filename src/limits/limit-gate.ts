@@ -27,10 +27,8 @@ export class LimitGate implements RequestGate {
   readonly #paused: WaitQueue;
   #pauseTimer: AbortController | undefined;
   #warned = false;
-  // When recent requests were let through, to say in the 429 warning what limit was observed:
-  // a queue pruned from the front (amortised O(1) per request), at most RECENT_MAX entries.
-  #recent: Array<{ at: number; work: boolean }> = [];
-  #recentHead = 0;
+  // When recent requests were let through, to say in the 429 warning what limit was observed.
+  readonly #recent = new Recent();
 
   constructor(limit: ResolvedRateLimit | undefined, log: SdkLogger) {
     this.#log = log;
@@ -96,9 +94,9 @@ export class LimitGate implements RequestGate {
     }
     if (this.#warned) return;
     this.#warned = true;
-    const recent = this.#recent.slice(this.#recentHead).filter((r) => r.at > now - OBSERVE_MS);
+    const recent = this.#recent.since(now - OBSERVE_MS);
     // The request that got the 429 was let through too: the limit is one less.
-    const work = Math.max(0, recent.filter((r) => r.work).length - 1);
+    const work = Math.max(0, recent.work - 1);
     const rpm = this.#limit?.requestsPerMinute;
     const advice =
       rpm === undefined
@@ -137,18 +135,52 @@ export class LimitGate implements RequestGate {
   }
 
   #remember(work: boolean, now = clock.now()): void {
-    const recent = this.#recent;
-    recent.push({ at: now, work });
-    while (
-      this.#recentHead < recent.length &&
-      (recent[this.#recentHead]!.at <= now - OBSERVE_MS || recent.length - this.#recentHead > RECENT_MAX)
-    ) {
-      this.#recentHead++;
+    this.#recent.add(now, work);
+  }
+}
+
+/**
+ * The last {@link RECENT_MAX} requests let through (when, and whether each starts work), for the
+ * 429 warning: a ring of numbers, so remembering one costs no object (a call a request, at
+ * thousands a second, would otherwise feed the garbage collector).
+ */
+class Recent {
+  // Grown by doubling up to RECENT_MAX (a client that makes a few requests holds a few slots),
+  // then written round and round.
+  #at = new Float64Array(16);
+  #work = new Uint8Array(16);
+  #next = 0;
+  #size = 0;
+
+  add(at: number, work: boolean): void {
+    if (this.#size === this.#at.length && this.#size < RECENT_MAX) {
+      // Full before reaching the cap: it has only been appended to, so it grows in order.
+      const grown = Math.min(RECENT_MAX, this.#size * 2);
+      const times = new Float64Array(grown);
+      times.set(this.#at);
+      const works = new Uint8Array(grown);
+      works.set(this.#work);
+      this.#at = times;
+      this.#work = works;
+      this.#next = this.#size;
     }
-    if (this.#recentHead > 1_024 && this.#recentHead * 2 > recent.length) {
-      this.#recent = recent.slice(this.#recentHead);
-      this.#recentHead = 0;
+    this.#at[this.#next] = at;
+    this.#work[this.#next] = work ? 1 : 0;
+    this.#next = (this.#next + 1) % this.#at.length;
+    if (this.#size < this.#at.length) this.#size++;
+  }
+
+  /** How many were let through after `from`, and how many of those start work. */
+  since(from: number): { length: number; work: number } {
+    let length = 0;
+    let work = 0;
+    for (let i = 0; i < this.#size; i++) {
+      if (this.#at[i]! > from) {
+        length++;
+        work += this.#work[i]!;
+      }
     }
+    return { length, work };
   }
 }
 
