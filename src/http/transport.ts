@@ -10,10 +10,11 @@ import type { ResponseHeaders } from '../errors.js';
  * the settings the SDK puts there (its signal, `redirect: 'manual'`, on Deno the connection client
  * that keeps a billable POST from being re-sent) still apply.
  * @example
- * const traced: FetchFunction = (url, init) => {
+ * const traced = (inner: FetchFunction): FetchFunction => (url, init) => {
  *   console.log(init.method, url);
- *   return fetch(url, init);
+ *   return inner(url, init);
  * };
+ * const client = new SegmindClient({ fetch: traced(globalThis.fetch) });
  */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
 
