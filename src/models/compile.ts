@@ -13,6 +13,7 @@ import {
   multipleOf,
   number,
   optional,
+  refine,
   strictObject,
   string,
   type ZodMiniObject,
@@ -44,10 +45,25 @@ export function isHttpUrl(value: unknown): value is string {
 
 const isImageValue = (value: unknown) => isHttpUrl(value) || isImageBytes(value);
 
-function numberSchema(p: ParamRules): ZodMiniType {
+/**
+ * @internal How an integer parameter's type is built: zod's own `int()` for the object schemas the
+ * package exports (their JSON Schema then says `integer`). Without it, the SDK's checks build the
+ * same rule from `number()` (an integer within the safe range: the same messages, in the same
+ * order), so an app that only calls models bundles none of zod's number formats.
+ */
+export type IntegerType = (error: Message) => ZodMiniType;
+
+function numberSchema(p: ParamRules, integer: IntegerType | undefined): ZodMiniType {
   const rule = `must be ${valueRule(p)}`;
-  const base = p.type === 'integer' ? int({ error: orRequired(rule) }) : number({ error: orRequired(rule) });
+  const isInteger = p.type === 'integer';
+  const base = isInteger && integer ? integer(orRequired(rule)) : number({ error: orRequired(rule) });
   const checks = [];
+  if (isInteger && !integer) {
+    // int()'s rule in int()'s order: not an integer ends the checks, outside the safe range does not.
+    checks.push(refine(Number.isInteger, { error: rule, abort: true }));
+    if (p.min === undefined) checks.push(gte(Number.MIN_SAFE_INTEGER, { error: rule }));
+    if (p.max === undefined) checks.push(lte(Number.MAX_SAFE_INTEGER, { error: rule }));
+  }
   if (p.min !== undefined) checks.push(gte(p.min, { error: rule }));
   if (p.max !== undefined) checks.push(lte(p.max, { error: rule }));
   if (p.multipleOf !== undefined)
@@ -76,12 +92,12 @@ function imageSchema(p: ParamRules): ZodMiniType {
  * @internal The zod schema of one parameter's value (a missing value is "is required"; whether it
  * may be missing is the caller's to say: check.ts skips it, objectSchema() wraps it in `optional()`).
  */
-export function paramSchema(p: ParamRules, name: string): ZodMiniType {
+export function paramSchema(p: ParamRules, name: string, integer?: IntegerType): ZodMiniType {
   let schema: ZodMiniType;
   switch (p.type) {
     case 'integer':
     case 'number':
-      schema = numberSchema(p);
+      schema = numberSchema(p, integer);
       break;
     case 'string':
       schema = stringSchema(p, name);
@@ -162,6 +178,8 @@ export function paramsShape(spec: ModelRules): Record<string, ZodMiniType> {
   return shape;
 }
 
+const exportedInteger: IntegerType = (error) => int({ error });
+
 /**
  * @internal The model's parameters as one zod object: strict (unknown keys are an issue) or loose
  * (unknown keys pass; the caller decides about them).
@@ -170,7 +188,7 @@ export function objectSchema(spec: ModelRules, strict: boolean): ZodMiniObject {
   const error: Message = () => 'must be an object';
   const shape: Record<string, ZodMiniType> = {};
   for (const [name, p] of Object.entries(spec.params)) {
-    const schema = paramSchema(p, name);
+    const schema = paramSchema(p, name, exportedInteger);
     shape[name] = p.required ? schema : optional(schema);
   }
   return strict

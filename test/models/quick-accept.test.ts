@@ -3,6 +3,7 @@
 // and show the shortcut is really taken for the values users send.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { int } from 'zod/mini';
 import { checkParams } from '../../src/models/check.js';
 import { paramSchema, quickAccept } from '../../src/models/compile.js';
 import { MODEL_RULES, PATTERN_RULES } from '../../src/models/generated/rules.js';
@@ -45,6 +46,24 @@ describe('quickAccept: the shortcut for valid params', () => {
       { numRuns: 300 },
     );
   });
+
+  it.each(params.filter(({ rule }) => rule.type === 'integer'))(
+    'words every integer as zod’s int() does (the exported schemas use int()): $label',
+    ({ name, rule }) => {
+      const checks = paramSchema(rule, name);
+      const exported = paramSchema(rule, name, (error) => int({ error }));
+      const words = (schema: typeof checks, value: unknown) => {
+        const parsed = schema.safeParse(value);
+        return parsed.success ? [] : [...new Set(parsed.error.issues.map((i) => i.message))];
+      };
+      fc.assert(
+        fc.property(valuesFor(rule), (value) => {
+          expect(words(checks, value)).toEqual(words(exported, value));
+        }),
+        { numRuns: 300 },
+      );
+    },
+  );
 
   it('is taken for every value a registry page shows (default or example), images aside', () => {
     const refused: string[] = [];
