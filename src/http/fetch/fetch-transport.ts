@@ -231,8 +231,10 @@ function flattenHeaders(headers: Headers): ResponseHeaders {
     return out as ResponseHeaders;
   }
   const out: ResponseHeaders = {};
+  // Iteration lists set-cookie's values apart too.
   headers.forEach((value, name) => {
-    out[name] = value;
+    const before = out[name];
+    out[name] = before === undefined ? value : `${before}, ${value}`;
   });
   return out;
 }
