@@ -1,4 +1,4 @@
-import { BatchError, ConnectionError, isSegmindError, SegmindError, UserAbortError } from '../errors.js';
+import { BatchError, isSegmindError, SegmindError, UserAbortError } from '../errors.js';
 import type { SendHooks } from '../http/core.js';
 import { billingOutcome } from '../http/retry.js';
 import type { Job } from '../jobs/job.js';
@@ -14,7 +14,8 @@ import { describeValue } from '../util/describe-value.js';
 import type { BatchPort } from './batch-port.js';
 import type { Batch, BatchItem, BatchOptions, BatchProgress } from './batch-types.js';
 import { ItemAbort } from './item-abort.js';
-import { type ItemEvent, onRerun } from './item-state.js';
+import { asSegmindError, why } from './item-error.js';
+import type { ItemEvent } from './item-state.js';
 import type { ItemKey, Journal } from './journal.js';
 
 const OPTION_NAMES = ['via', 'concurrency', 'journal', 'signal', 'onProgress', 'waitTimeout'] as const;
@@ -326,35 +327,23 @@ class BatchRun<P, V> implements Batch<P, V> {
       if (key && 'error' in key) throw key.error;
       const record = (event: ItemEvent): Promise<void> =>
         journal && key ? journal.record(key, input.index, event) : Promise.resolve();
-      const plan = onRerun(journal && key ? journal.past(key) : { state: 'new' }, this.#settings.via);
-      switch (plan.action) {
-        case 'report-billed': {
-          item.requestId = plan.id;
-          const error = new ConnectionError(
-            `batch: an earlier run sent this item and stopped before its answer was recorded${plan.message ? ` (${plan.message})` : ''}; it may have been billed, so it is not sent again${plan.id ? ` (request id ${plan.id})` : ''}`,
-            { requestSent: true },
-          );
-          if (plan.record) await record({ e: 'billed', ...why(error) });
-          return failed(error);
-        }
-        case 'report-finished':
-          item.requestId = plan.id;
-          return failed(
-            new SegmindError(
-              `batch: this item finished in an earlier run${plan.id ? ` (request id ${plan.id})` : ''}; Segmind does not keep v1 results, so it is neither fetched nor paid for again`,
-            ),
-          );
-        case 'fetch-result':
-          item.requestId = plan.id;
-          return ok(await this.#client.job(plan.id).result({ signal }));
-        case 'reattach': {
-          item.requestId = plan.id;
-          const wasFailed = journal && key ? journal.past(key).state === 'failed' : false;
-          return await this.#wait(this.#client.job(plan.id), signal, record, wasFailed, ok, failed);
-        }
-        case 'send':
-          return await this.#send(input.params, abort, record, item, ok, failed);
+      if (journal && key) {
+        // An item an earlier run touched is settled by the journal's rerun rule, or sent.
+        const resumed = await journal.resume(key, {
+          via: this.#settings.via,
+          client: this.#client,
+          signal,
+          setRequestId: (id) => {
+            item.requestId = id;
+          },
+          ok,
+          failed,
+          record,
+          wait: (job, wasFailed) => this.#wait(job, signal, record, wasFailed, ok, failed),
+        });
+        if (resumed) return resumed;
       }
+      return await this.#send(input.params, abort, record, item, ok, failed);
     } catch (err) {
       return failed(err);
     }
@@ -471,17 +460,4 @@ class BatchRun<P, V> implements Batch<P, V> {
 
 function byIndex<T extends { index: number }>(items: T[]): T[] {
   return items.sort((a, b) => a.index - b.index);
-}
-
-/** An error's name and message, as a journal line keeps them. */
-function why(error: unknown): { error: string; message: string } {
-  const e = asSegmindError(error);
-  return { error: e.name, message: e.message.slice(0, 500) };
-}
-
-function asSegmindError(error: unknown): SegmindError {
-  if (isSegmindError(error)) return error as SegmindError;
-  return new SegmindError(`batch item failed: ${(error as Error)?.message ?? String(error)}`, {
-    cause: error,
-  });
 }

@@ -2,6 +2,7 @@ import { fingerprint } from '../uploads/fingerprint.js';
 import { isImageBytes } from '../uploads/image-input.js';
 import { apply, ITEM_EVENTS, type ItemEvent, type ItemState } from './item-state.js';
 import { digest, type JournalFile, openJournalFile } from './journal-file.js';
+import { type ResumeContext, resumeItem } from './resume.js';
 
 /**
  * A journal is JSON Lines (format in the README, "Many images"): a header naming the model and the
@@ -86,6 +87,14 @@ export class Journal {
   /** Where an earlier run left the item. */
   past(key: ItemKey): ItemState {
     return this.#past.get(keyText(key)) ?? { state: 'new' };
+  }
+
+  /**
+   * Settles an item an earlier run touched, by the rerun rule (report it, fetch its result, or
+   * re-attach to its job); `undefined` when the item is to be sent.
+   */
+  resume<S>(key: ItemKey, run: ResumeContext<S>): Promise<S | undefined> {
+    return resumeItem(this.past(key), run);
   }
 
   /** Appends the item's event; resolves once it is on disk. `i` is its index in this run's input. */
