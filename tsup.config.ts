@@ -36,7 +36,6 @@ const FETCH_SWAPS = { 'http/create-transport.ts': 'http/create-transport.fetch.t
 // Workers and browsers: no createRequire and no file system either.
 const EDGE_SWAPS = {
   ...FETCH_SWAPS,
-  'util/lazy.ts': 'runtime/lazy-static.ts',
   'batch/journal.ts': 'runtime/no-journal.ts',
   'runtime/fs.ts': 'runtime/no-fs.ts',
 };
