@@ -38,6 +38,7 @@ const EDGE_SWAPS = {
   ...FETCH_SWAPS,
   'batch/journal.ts': 'runtime/no-journal.ts',
   'runtime/fs.ts': 'runtime/no-fs.ts',
+  'uploads/file-from.ts': 'uploads/no-file-from.ts',
 };
 
 const entry = { index: 'src/index.ts', testing: 'src/testing/index.ts', redis: 'src/redis/index.ts' };

@@ -17,7 +17,6 @@ export const INTEGRATION = [
   'test/**/*.integration.test.ts',
   'test/examples.test.ts',
   'test/batch/batch-example.test.ts',
-  'test/cli/terminal.test.ts',
   'test/limits/lazy-loading.test.ts',
   'test/http/cold-start-burst.test.ts',
 ];

@@ -13,15 +13,18 @@ import { DurationStats } from './jobs/poll-schedule.js';
 import type { RequestGate } from './limits/gate.js';
 import { createGate } from './limits/limit-gate.js';
 import { resolveRateLimit } from './limits/rate-limit-options.js';
-import { isKnownModel, MODEL_SLUGS } from './models/lookup.js';
+import { imageParams, isKnownModel, MODEL_SLUGS } from './models/lookup.js';
 import type { KnownModel, ParamsFor } from './models/params.js';
-import { requestBody } from './models/request-body.js';
+import { serializeParams, validateParams } from './models/request-body.js';
 import { type ClientOptions, type ResolvedOptions, resolveClientOptions } from './options/client-options.js';
 import { type CallSettings, callSettings, type RequestOptions } from './options/request-options.js';
 import { readSyncOutput, type SyncOutput } from './results/decode-output.js';
 import { type DownloadedFile, download, downloadToFile } from './results/download.js';
 import { ImageResult } from './results/image-result.js';
 import { firstOutput } from './results/read-output.js';
+import { createFiles, type Files } from './uploads/files.js';
+import { resolveImageInputs } from './uploads/resolve-image-inputs.js';
+import { UploadCache } from './uploads/upload-images.js';
 import { clock } from './util/clock.js';
 import { closest } from './util/did-you-mean.js';
 import { createLogger } from './util/logger.js';
@@ -63,6 +66,9 @@ export class SegmindClient {
   readonly #init: ClientOptions;
   #core: Core;
   #stats = new DurationStats();
+  #uploads = new UploadCache();
+  /** Segmind storage: `client.files.upload(bytes)` → a URL (model calls upload image inputs themselves). */
+  readonly files: Files = createFiles(() => ({ core: this.#core, cache: this.#uploads }));
 
   constructor(options: ClientOptions = {}) {
     this.#init = { ...options };
@@ -132,6 +138,7 @@ export class SegmindClient {
       copy.#core = SegmindClient.#connect(copy.#core.options, pool, gate);
     }
     copy.#stats = this.#stats;
+    copy.#uploads = this.#uploads;
     return copy;
   }
 
@@ -163,7 +170,8 @@ export class SegmindClient {
     settings: CallSettings,
     hooks: SendHooks | undefined,
   ): Promise<unknown> {
-    const body = await requestBody(checkModel(model), params, settings.validate);
+    const checked = await validateParams(checkModel(model), params, settings.validate);
+    const body = serializeParams(model, await this.#images(model, checked, settings));
     return this.#core
       .call(
         {
@@ -348,6 +356,19 @@ export class SegmindClient {
     return callSettings(this.#core.options, options);
   }
 
+  // Image bytes become storage URLs before the model request; if an upload fails, it is not sent.
+  #images(
+    model: string,
+    params: Record<string, unknown>,
+    settings: CallSettings,
+    deadline?: number,
+  ): Record<string, unknown> | Promise<Record<string, unknown>> {
+    const images = imageParams(model);
+    if (images.length === 0) return params;
+    const context = { core: this.#core, cache: this.#uploads };
+    return resolveImageInputs(model, params, images, context, settings, deadline);
+  }
+
   async #submit(
     model: string,
     params: unknown,
@@ -355,7 +376,10 @@ export class SegmindClient {
     deadline: Deadline | undefined,
     hooks: SendHooks | undefined,
   ): Promise<Job> {
-    const body = await requestBody(checkModel(model), params, settings.validate);
+    const checked = await validateParams(checkModel(model), params, settings.validate);
+    // Under run()'s deadline no request (the uploads, the submit) outlives it.
+    const capped = () => (deadline ? { ...settings, timeout: deadline.cap(settings.timeout) } : settings);
+    const body = serializeParams(model, await this.#images(model, checked, capped(), deadline?.at));
     const submittedAt = clock.now();
     const init = await this.#core
       .call(
@@ -364,8 +388,7 @@ export class SegmindClient {
           url: this.#core.url(`v2/${encodeURIComponent(model)}`),
           body,
           billable: true,
-          // Under run()'s deadline the submit's own request never outlives it.
-          settings: deadline ? { ...settings, timeout: deadline.cap(settings.timeout) } : settings,
+          settings: capped(),
           deadline: deadline?.at,
           hooks,
         },

@@ -83,6 +83,8 @@ export type { JsonValue, SyncOutput } from './results/decode-output.js';
 export type { DownloadedFile } from './results/download.js';
 export { ImageResult } from './results/image-result.js';
 export { readOutput } from './results/read-output.js';
+export { type FileFromOptions, fileFrom } from './uploads/file-from.js';
+export type { Files } from './uploads/files.js';
 export type { ImageInput } from './uploads/image-input.js';
 export type { Logger, LogLevel } from './util/logger.js';
 export { VERSION } from './version.js';

@@ -41,7 +41,7 @@ export interface SendHooks {
 export interface CallSpec {
   method: 'GET' | 'POST';
   url: URL;
-  body?: string | undefined;
+  body?: string | Uint8Array | undefined;
   /** v1 call or v2 submit: never re-sent once it may have reached the server. */
   billable: boolean;
   settings: CallSettings;

@@ -23,7 +23,8 @@ export interface HttpRequest {
   url: URL;
   /** Names lower-case, values already checked (printable ASCII) by the options: sent as they are. */
   headers: Record<string, string>;
-  body?: string | undefined;
+  /** JSON text, or bytes (an upload's body, built without a string copy). */
+  body?: string | Uint8Array | undefined;
   /** Limit for the whole exchange (connect, headers and body), in ms. */
   timeout: number;
   signal?: AbortSignal | undefined;

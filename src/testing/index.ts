@@ -8,5 +8,7 @@ export {
   type MockServerOptions,
   type MockShapes,
 } from './mock-server.js';
-export { pngSize, renderPng, sizeForAspectRatio } from './png.js';
+export { fakeImageInputs } from './output-image.js';
+export { pngSize, type RenderPngOptions, readPngText, renderPng, sizeForAspectRatio } from './png.js';
 export type { MockRateLimitLog, MockRateLimitOptions, MockRateWindow } from './rate-limit.js';
+export type { MockUpload } from './storage.js';

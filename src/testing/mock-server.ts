@@ -1,15 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { isKnownModel } from '../models/lookup.js';
-import { modelIssues } from '../models/request-body.js';
+import { refuseKey } from './auth.js';
+import { type Failure, type FakeModel, fakeModel } from './fake-models.js';
 import { type FetchServer, type RecordedRequest, startFetchServer } from './fetch-server.js';
-import { renderPng, sizeForAspectRatio } from './png.js';
+import { type FakeInput, findInputs } from './input-images.js';
+import { renderOutput } from './output-image.js';
 import { MockRateLimiter, type MockRateLimitLog, type MockRateLimitOptions } from './rate-limit.js';
+import { FakeStorage, type MockUpload } from './storage.js';
 
 /** Options of {@link createMockServer}. Durations in ms. */
 export interface MockServerOptions {
   /** Port to listen on (loopback only). @default 0, any free port */
   port?: number;
-  /** Accept only this key. @default any non-empty key */
+  /**
+   * Accept only this key (API and storage): another key gets a 401 saying it is invalid, no key a
+   * 401 saying it is missing. @default any non-empty key
+   */
   apiKey?: string;
   /** Extra delay before each v1 answer. @default 0 */
   latency?: number;
@@ -148,25 +153,24 @@ export interface MockServer {
   requests: RecordedRequest[];
   /** The v2 jobs submitted, by id. */
   jobs: Map<string, MockJob>;
+  /**
+   * Files uploaded to the fake's storage (`POST /upload-asset`), oldest first: url, content type,
+   * size and SHA-256. Each upload is a new asset, so a test can count them (one per distinct image
+   * per client). `reset()` clears this list; the assets stay served, as Segmind's storage keeps them.
+   */
+  uploads: MockUpload[];
   /** TCP connections accepted so far. */
   connections(): number;
   /** Adds a fault for upcoming requests. */
   inject(fault: Fault): void;
   /** Resets the next `count` connections as soon as they open, before a request is read. */
   resetConnections(count: number): void;
-  /** Clears the request log, the faults and the jobs. */
+  /** Clears the request log, the upload log, the faults and the jobs. */
   reset(): void;
   /** With the `rateLimit` option: the windows the fake counted and the 429s it sent. */
   rateLimit: MockRateLimitLog | undefined;
   /** Stops the server and drops open connections. */
   close(): Promise<void>;
-}
-
-/** What is wrong with a job's parameters: the reason text, and the field when one is to blame. */
-interface Failure {
-  reason: string;
-  field: string | undefined;
-  message: string;
 }
 
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
@@ -192,6 +196,9 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   let credits = options.credits ?? 100;
   const jobs = new Map<string, MockJob>();
   const outputs = new Map<string, Buffer>();
+  // The image inputs each job was submitted with, found at submit time.
+  const jobInputs = new Map<string, FakeInput[]>();
+  const storage = new FakeStorage();
   let faults: Array<Fault & { left: number }> = [];
   let base = '';
 
@@ -209,21 +216,31 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     return fault;
   }
 
-  function image(model: string, params: Record<string, unknown>) {
-    const size =
-      model === 'fast-flux-schnell'
-        ? sizeForAspectRatio(typeof params.aspect_ratio === 'string' ? params.aspect_ratio : '1:1')
-        : { width: Number(params.width ?? 1024), height: Number(params.height ?? 1024) };
-    const seed = Number(params.seed ?? (model === 'fast-flux-schnell' ? 1184522 : 123456789));
-    return { png: renderPng(size.width, size.height, `${String(params.prompt)}\u0000${seed}`), seed };
+  function image(model: FakeModel, params: Record<string, unknown>, inputs: readonly FakeInput[]) {
+    const seed = typeof params.seed === 'number' ? params.seed : model.defaultSeed;
+    return { png: renderOutput(params, seed, inputs), seed };
+  }
+
+  /** An image on the fake itself (an uploaded asset, a finished job's output), for input URLs. */
+  function ownImage(url: URL): Buffer | { missing: string } | undefined {
+    const own = new URL(base);
+    const loopback = new Set(['127.0.0.1', 'localhost', '[::1]']);
+    if (!loopback.has(url.hostname) || url.port !== own.port) return undefined;
+    const asset = storage.get(url.pathname);
+    if (asset) return asset.bytes;
+    const output = /^\/outputs\/([\w-]+)\.png$/.exec(url.pathname);
+    const job = output ? jobs.get(output[1]!) : undefined;
+    if (job && stateOf(job) === 'COMPLETED') return outputFor(job);
+    const what = url.pathname.startsWith('/assets/')
+      ? 'names no file uploaded to this fake server (upload it first, or pass the bytes)'
+      : 'is on this fake server but is neither an uploaded asset nor a finished output';
+    return { missing: `${url.href} ${what}` };
   }
 
   /** Up-front checks as the real API does them: key, content type, JSON, a prompt. */
-  function admit(req: RecordedRequest): Response | Record<string, unknown> {
-    const key = req.headers['x-api-key'];
-    if (!key || (options.apiKey !== undefined && key !== options.apiKey)) {
-      return json({ error: 'Missing Authorization or x-api-key in header' }, 401);
-    }
+  function admit(req: RecordedRequest, model: FakeModel | undefined): Response | Record<string, unknown> {
+    const refused = refuseKey(req.headers, options.apiKey);
+    if (refused) return refused;
     if (!req.headers['content-type']?.includes('application/json')) {
       return new Response('Invalid content type', { status: 406 });
     }
@@ -232,24 +249,25 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       return json({ error: 'Request body must be a JSON object' }, 400);
     }
     const p = params as Record<string, unknown>;
-    if (typeof p.prompt !== 'string' || !p.prompt) return json({ error: 'prompt is required' }, 400);
+    if ((model?.promptRequired ?? true) && (typeof p.prompt !== 'string' || !p.prompt))
+      return json({ error: 'prompt is required' }, 400);
     return p;
   }
 
-  /** Checks that reach the model only after queueing: what is wrong, or undefined when valid. */
-  async function modelFailure(model: string, params: Record<string, unknown>): Promise<Failure | undefined> {
-    const custom = () => {
-      const reason = options.failWhen?.(params);
-      return reason === undefined ? undefined : { reason, field: undefined, message: reason };
-    };
-    if (!isKnownModel(model)) return custom();
-    // The real API ignores unknown keys, so the fake does too.
-    const issue = (await modelIssues(model, params, 'ignore'))[0];
-    if (issue) {
-      const field = issue.path;
-      return { reason: `Invalid value for ${field}: ${issue.message}`, field, message: issue.message };
-    }
-    return custom();
+  /**
+   * Checks that reach the model only after queueing: the model's rules, then its input images (one on
+   * this server must exist), then `failWhen`. The failure, or the inputs found.
+   */
+  async function modelFailure(
+    model: FakeModel,
+    params: Record<string, unknown>,
+  ): Promise<{ failure: Failure } | { inputs: FakeInput[] }> {
+    const invalid = await model.check(params);
+    if (invalid) return { failure: invalid };
+    const found = findInputs(model.imageParams, params, ownImage);
+    if ('failure' in found) return found;
+    const reason = options.failWhen?.(params);
+    return reason === undefined ? found : { failure: { reason, field: undefined, message: reason } };
   }
 
   /** The 422 a bad value gets with `shapes.unprocessable`: refused before anything runs. */
@@ -321,6 +339,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       }
     }
 
+    if (pathname === '/upload-asset' && method === 'POST') {
+      return refuseKey(req.headers, options.apiKey) ?? storage.upload(req, base);
+    }
+    if (pathname.startsWith('/assets/') && method === 'GET') return storage.serve(pathname);
     let match = /^\/v1\/([\w.-]+)$/.exec(pathname);
     if (match && method === 'POST' && match[1] !== 'requests') return sync(match[1]!, req);
     match = /^\/v2\/([\w.-]+)$/.exec(pathname);
@@ -357,17 +379,19 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   function outputFor(job: MockJob): Buffer {
     let png = outputs.get(job.id);
     if (!png) {
-      png = image(job.model, job.params).png;
+      png = image(fakeModel(job.model)!, job.params, jobInputs.get(job.id) ?? []).png;
       outputs.set(job.id, png);
     }
     return png;
   }
 
-  async function sync(model: string, req: RecordedRequest): Promise<Response> {
-    const admitted = admit(req);
+  async function sync(slug: string, req: RecordedRequest): Promise<Response> {
+    const model = fakeModel(slug);
+    const admitted = admit(req, model);
     if (admitted instanceof Response) return admitted;
-    if (!isKnownModel(model)) return json({ error: `Model ${model} not found` }, 404);
-    const failure = await modelFailure(model, admitted);
+    if (!model?.sync) return json({ error: `Model ${slug} not found` }, 404);
+    const checked = await modelFailure(model, admitted);
+    const failure = 'failure' in checked ? checked.failure : undefined;
     if (failure && shapes.unprocessable) return unprocessable(failure);
     if (options.latency) await new Promise((r) => setTimeout(r, options.latency));
     // A bad value reaches the model and fails there: 500 on v1, like the real API (on v2 the job is
@@ -376,7 +400,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     if (credits < cost) return json({ error: 'Insufficient credits' }, 406);
     credits = Math.round((credits - cost) * 1e6) / 1e6;
     const started = Date.now();
-    const { png, seed } = image(model, admitted);
+    const { png, seed } = image(model, admitted, 'inputs' in checked ? checked.inputs : []);
     const headers = {
       'x-request-id': randomUUID(),
       'x-remaining-credits': String(credits),
@@ -388,11 +412,13 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     return new Response(png, { headers: { 'content-type': 'image/png', ...headers } });
   }
 
-  async function submit(model: string, req: RecordedRequest): Promise<Response> {
-    const admitted = admit(req);
+  async function submit(slug: string, req: RecordedRequest): Promise<Response> {
+    const model = fakeModel(slug);
+    const admitted = admit(req, model);
     if (admitted instanceof Response) return admitted;
-    if (!isKnownModel(model)) return json({ error: `Model ${model} not found` }, 404);
-    const failure = await modelFailure(model, admitted);
+    if (!model?.async) return json({ error: `Model ${slug} not found` }, 404);
+    const checked = await modelFailure(model, admitted);
+    const failure = 'failure' in checked ? checked.failure : undefined;
     if (failure && shapes.unprocessable) return unprocessable(failure);
     if (credits < cost) return json({ error: 'Insufficient credits' }, 406);
     credits = Math.round((credits - cost) * 1e6) / 1e6;
@@ -401,7 +427,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     const startsAt = now + queueTime;
     const job: MockJob = {
       id,
-      model,
+      model: slug,
       params: admitted,
       submittedAt: now,
       startsAt,
@@ -410,6 +436,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       failure: failure?.reason,
     };
     jobs.set(id, job);
+    if ('inputs' in checked) jobInputs.set(id, checked.inputs);
     return json({ request_id: id, status: 'QUEUED', ...jobUrls(id) });
   }
 
@@ -419,6 +446,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     url: server.url,
     requests: server.requests,
     jobs,
+    uploads: storage.uploads,
     connections: server.connections,
     resetConnections: server.resetConnections,
     inject: (fault) => {
@@ -430,7 +458,9 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       server.requests.length = 0;
       faults = [];
       jobs.clear();
+      jobInputs.clear();
       outputs.clear();
+      storage.reset();
     },
     close: server.close,
   };

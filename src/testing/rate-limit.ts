@@ -4,7 +4,7 @@ export interface MockRateLimitOptions {
   requestsPerMinute: number;
   /**
    * What counts: v1 calls and v2 submits (`'submits'`), or every request to the API (`'all'`,
-   * status and result polls included; output downloads never count).
+   * status and result polls included; output downloads and storage uploads never count).
    * @default 'submits'
    */
   scope?: 'submits' | 'all';
@@ -87,7 +87,8 @@ export class MockRateLimiter implements MockRateLimitLog {
   }
 
   #counts(method: string, path: string): boolean {
-    if (path.startsWith('/outputs/')) return false;
+    // Downloads and storage (uploads, assets) are not the API's requests: Segmind serves them elsewhere.
+    if (path.startsWith('/outputs/') || path.startsWith('/assets/') || path === '/upload-asset') return false;
     if (this.#scope === 'all') return true;
     return method === 'POST' && /^\/v[12]\/[\w.-]+$/.test(path) && !path.endsWith('/requests');
   }
