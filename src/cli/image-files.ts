@@ -1,9 +1,12 @@
 // Image parameters written as text, on the command line or in a batch line: an http(s) URL is sent
-// as is; anything else is a file, checked here (exists, is a file, can be read) before anything is
-// sent, and handed to the SDK as fileFrom(path), which uploads it when the request goes out.
+// as is; anything else is a file, checked here (exists, is a file, can be read, and is an image the
+// SDK will take) before anything is sent, and handed to the SDK as fileFrom(path), which uploads it
+// when the request goes out.
 import { accessSync, constants, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
+import { DEFAULT_MAX_UPLOAD_BYTES } from '../options/client-options.js';
 import { fileFrom } from '../uploads/file-from.js';
+import { checkImage } from '../uploads/image-bytes.js';
 import { UsageError } from './usage.js';
 
 /**
@@ -22,6 +25,8 @@ export function isUrlText(text: string): boolean {
 export class ImageFiles {
   readonly #cwd: string;
   readonly #files = new Map<string, File>();
+  // Files not yet checked by their bytes, with how the first use named them.
+  readonly #unchecked: { file: File; path: string; label: string }[] = [];
 
   /** @param cwd the folder paths in messages are shown relative to. */
   constructor(cwd: string) {
@@ -41,7 +46,25 @@ export class ImageFiles {
     this.#check(path, label);
     const file: File = fileFrom(path);
     this.#files.set(path, file);
+    this.#unchecked.push({ file, path, label });
     return file;
+  }
+
+  /**
+   * Checks the files resolved since the last call as the SDK's upload will (not empty, within the
+   * default `maxUploadBytes`, a PNG, JPEG, WebP or GIF by its first bytes or its extension), with
+   * the SDK's own check, reading only their first bytes. Returns the broken rules, one line each
+   * (`--input-image: notes.txt: not a PNG, JPEG, WebP or GIF image …`), so a batch refuses a bad
+   * photo in line 300 before line 1 is sent.
+   */
+  async verify(): Promise<string[]> {
+    const pending = this.#unchecked.splice(0);
+    const checked = await Promise.all(
+      pending.map(({ file, label }) => checkImage(label, file, DEFAULT_MAX_UPLOAD_BYTES)),
+    );
+    return checked.flatMap((c, i) =>
+      'path' in c ? [`${c.path}: ${this.#shown(pending[i]!.path)}: ${c.message}`] : [],
+    );
   }
 
   /**

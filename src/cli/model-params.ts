@@ -142,12 +142,16 @@ export interface ParamReader {
 
 /**
  * Reads the command line's settings for `model` once: numbers exactly, image paths (relative to
- * `cwd`) checked and turned into files. Every request of the command starts from these values, so
+ * `cwd`) checked (readable files, images the upload will take) and turned into files. Every request of the command starts from these values, so
  * a batch's lines share the command line's images. An image path in a batch line is relative to the
  * line's `folder`. A path that is not a readable file is a {@link UsageError} here, before anything
  * is sent; the SDK uploads the files when the request goes out.
  */
-export function paramReader(model: string, settings: readonly Setting[], cwd: string): ParamReader {
+export async function paramReader(
+  model: string,
+  settings: readonly Setting[],
+  cwd: string,
+): Promise<ParamReader> {
   const byParam = new Map(cliFlags(model).map((f) => [f.param, f]));
   const images = new Map(imageParams(model).map((i) => [i.name, i.array]));
   const files = new ImageFiles(cwd);
@@ -167,6 +171,9 @@ export function paramReader(model: string, settings: readonly Setting[], cwd: st
     base[key] = value;
     labels.set(key, label);
   }
+  // The command line's own images, checked once (not again, nor named by line, for each batch line).
+  const problems = await files.verify();
+  if (problems.length) throw new UsageError(problems.join('\n'));
   return {
     async read({ prompt, line = {}, where = '', folder = cwd } = {}) {
       const params = { ...base };
@@ -183,7 +190,8 @@ export function paramReader(model: string, settings: readonly Setting[], cwd: st
           array === undefined ? value : files.resolveValue(value, array, folder, `${where}${key}`);
         named.set(key, `${where}${key}`);
       }
-      await check(model, params, (key) => named.get(key) ?? defaultLabel(key, byParam));
+      const problems = await files.verify();
+      await check(model, params, (key) => named.get(key) ?? defaultLabel(key, byParam), problems);
       return params;
     },
   };
@@ -204,16 +212,22 @@ export function checkPromptOnce(settings: readonly Setting[]): void {
 
 /**
  * Checks params with the SDK's own rules (the registry's; nothing for a model outside it), naming
- * flags instead of JSON keys: `image_urls.1` is reported as `--image-urls[1]`.
+ * flags instead of JSON keys: `image_urls.1` is reported as `--image-urls[1]`. `problems` (image
+ * files the upload would refuse) are reported with them.
  */
-async function check(model: string, params: Record<string, unknown>, label: (key: string) => string) {
+async function check(
+  model: string,
+  params: Record<string, unknown>,
+  label: (key: string) => string,
+  problems: readonly string[],
+) {
   const issues = await modelIssues(model, params);
-  if (!issues.length) return;
+  if (!issues.length && !problems.length) return;
   const lines = issues.map(({ path, message }) => {
     if (path === '') return message;
     const [key = '', ...rest] = path.split('.');
     const inner = rest.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join('');
     return `${label(key)}${inner}: ${message}`;
   });
-  throw new UsageError(lines.join('\n'));
+  throw new UsageError([...problems, ...lines].join('\n'));
 }

@@ -109,6 +109,24 @@ describe('a path that is no readable file is refused before anything is sent (ex
     expect(server.requests).toHaveLength(0);
   });
 
+  it('a file that is not an image, or is empty: refused by its first bytes, with the SDK’s own check', async () => {
+    writeFileSync(join(dir, 'notes.txt'), 'not an image at all');
+    writeFileSync(join(dir, 'empty.png'), '');
+    const r = await cli(
+      ['sync', 'flux-2-klein-4b', 'x', '--image-urls', 'notes.txt', '--image-urls', 'empty.png'],
+      {
+        env: env(),
+        cwd: dir,
+      },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      '--image-urls: notes.txt: not a PNG, JPEG, WebP or GIF image (it starts with 6e 6f 74',
+    );
+    expect(r.stderr).toContain('--image-urls: empty.png: the image is empty (0 bytes)');
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('in a list, naming its place', async () => {
     const r = await cli(
       ['sync', 'flux-2-klein-4b', 'x', '--param', `image_urls=["photo.png","${URL_B}","gone.png"]`],
@@ -170,12 +188,34 @@ describe('a JSONL batch with image paths', () => {
     ]);
   });
 
-  it('a line naming a missing file: every such line reported with its line number, nothing sent', async () => {
+  it('rerun with its journal, the lines are known by the photo’s content: nothing sent or uploaded again', async () => {
+    writeFileSync(
+      join(dir, 'edits.jsonl'),
+      '{"prompt":"night","input_image":"photo.png"}\n{"prompt":"snow","input_image":"other.png"}\n',
+    );
+    const args = ['batch', 'flux-kontext-pro', 'edits.jsonl', '-o', 'out/', '--journal', 'run.jsonl'];
+    const first = await cli(args, { env: env(), cwd: dir });
+    expect(first.code).toBe(0);
+    expect(server.uploads).toHaveLength(2);
+    expect(modelPosts()).toHaveLength(2);
+    const again = await cli(args, { env: env(), cwd: dir });
+    expect(again.code).toBe(0);
+    expect(again.events.at(-1)).toMatchObject({ event: 'summary', succeeded: 2, kept: 2 });
+    expect(server.uploads).toHaveLength(2);
+    expect(modelPosts()).toHaveLength(2);
+  });
+
+  it('lines naming a missing file or one that is no image: each reported with its line number, nothing sent', async () => {
     mkdirSync(join(dir, 'jobs'));
     writeFileSync(join(dir, 'jobs', 'photo.png'), photo);
+    writeFileSync(join(dir, 'jobs', 'notes.txt'), 'text');
     writeFileSync(
       join(dir, 'jobs', 'edits.jsonl'),
-      '{"prompt":"a","input_image":"photo.png"}\n{"prompt":"b","input_image":"lost.png"}\n',
+      [
+        '{"prompt":"a","input_image":"photo.png"}',
+        '{"prompt":"b","input_image":"lost.png"}',
+        '{"prompt":"c","input_image":"notes.txt"}',
+      ].join('\n'),
     );
     const r = await cli(['batch', 'flux-kontext-pro', 'jobs/edits.jsonl', '-o', 'out/'], {
       env: env(),
@@ -183,6 +223,7 @@ describe('a JSONL batch with image paths', () => {
     });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('line 2: input_image: no such file jobs/lost.png');
+    expect(r.stderr).toContain('line 3: input_image: jobs/notes.txt: not a PNG, JPEG, WebP or GIF image');
     expect(server.requests).toHaveLength(0);
   });
 });

@@ -23,17 +23,6 @@ beforeEach(() => {
   dir = tempDir('segmind-flags-');
 });
 
-/** A finished job for `model` on the fake, whatever the body (for models the fake cannot draw). */
-function finishedJob(model: string) {
-  server.inject({ match: { path: `/v2/${model}` }, status: 200, body: { request_id: 'job-1' } });
-  server.inject({ match: { path: '/v2/requests/job-1/status' }, status: 200, body: { status: 'COMPLETED' } });
-  server.inject({
-    match: { path: '/v2/requests/job-1' },
-    status: 200,
-    body: { status: 'COMPLETED', output: 'done' },
-  });
-}
-
 describe('flags of each group, sent exactly as written', () => {
   it.each([
     [
@@ -108,13 +97,12 @@ describe('flags of each group, sent exactly as written', () => {
   });
 
   it('a model without a prompt (Redux) sends none and does not wait for stdin', async () => {
-    finishedJob('flux-redux-dev');
     const unread = {
       [Symbol.asyncIterator]: () => {
         throw new Error('stdin was read');
       },
     };
-    const r = await cli(['run', 'flux-redux-dev', '--redux-image', DAY, '--num-outputs', '1'], {
+    const r = await cli(['run', 'flux-redux-dev', '--redux-image', DAY, '--num-outputs', '1', '-o', 'o/'], {
       env: env(),
       cwd: dir,
       stdin: unread,
@@ -123,15 +111,20 @@ describe('flags of each group, sent exactly as written', () => {
     expect(posts()[0]!.json).toEqual({ redux_image: DAY, num_outputs: 1 });
   });
 
-  it('a model whose page shows only v1, run on v2: sent, with a warning naming segmind sync', async () => {
+  it('a model whose page shows only v1, run on v2: sent anyway, after a warning naming segmind sync', async () => {
+    // The fake, like the registry, serves flux-2-klein-4b on v1 only: the v2 submit is refused.
     const r = await cli(['run', 'flux-2-klein-4b', 'a fox', '-o', 'out/'], { env: env(), cwd: dir });
-    expect(r.code).toBe(0);
-    expect(r.events.find((e) => e.event === 'warning')).toMatchObject({
+    expect(r.events[0]).toMatchObject({
+      event: 'warning',
       model: 'flux-2-klein-4b',
-      message: expect.stringContaining('documented on v1 only'),
+      message: expect.stringContaining('flux-2-klein-4b is documented on v1 only'),
     });
     expect(r.stderr).toContain('If the server refuses it, use segmind sync');
     expect(posts().map((q) => q.path)).toEqual(['/v2/flux-2-klein-4b']);
+    expect(r.code).toBe(1);
+    const synced = await cli(['sync', 'flux-2-klein-4b', 'a fox', '-o', 'out/'], { env: env(), cwd: dir });
+    expect(synced.code).toBe(0);
+    expect(synced.events.some((e) => e.event === 'warning')).toBe(false);
   });
 });
 

@@ -171,7 +171,7 @@ export async function batch(args: string[], ctx: Context): Promise<number> {
   const via = values.via ?? 'async';
   if (via !== 'async' && via !== 'sync') throw new UsageError('--via: must be async or sync');
   const settings = commandLineSettings(flags, tokens);
-  const reader = paramReader(model, settings, ctx.cwd);
+  const reader = await paramReader(model, settings, ctx.cwd);
   const force = values.force === true;
   const journal = values.journal;
   const dir = values.output ?? '.';

@@ -54,7 +54,7 @@ export async function prepare(command: 'run' | 'sync', args: string[], ctx: Cont
   const timeout = values.timeout === undefined ? undefined : parseDuration('timeout', values.timeout);
   const force = values.force === true;
   const output = planOutput(values.output, ctx.cwd, force);
-  const reader = paramReader(model, settings, ctx.cwd);
+  const reader = await paramReader(model, settings, ctx.cwd);
   const prompt = await promptOf(command, model, given, settings, ctx);
   const params = await reader.read({ prompt });
   const note = endpointNote(model, command === 'run' ? 'v2' : 'v1');
