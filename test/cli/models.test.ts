@@ -111,6 +111,7 @@ describe('segmind models', () => {
           param: 'input_image',
           image: 'single',
           required: true,
+          rule: 'a file path or an http(s) URL',
         }),
       ]),
     );

@@ -66,7 +66,9 @@ function list({ term }: Context): number {
  */
 function describe(name: string, spec: ModelSpec, { term }: Context): number {
   const flags = new Map(cliFlags(name).map((f) => [f.param, f]));
-  term.emit({ model: name, ...spec, flags: [...flags.values()] });
+  // The flags as the command line reads them: an image's rule is a path or a URL, not bytes.
+  const cli = [...flags.values()].map((f) => ({ ...f, rule: flagRule(f) || f.rule }));
+  term.emit({ model: name, ...spec, flags: cli });
   const lines = [
     `${term.paint('bold', name)}: ${spec.title}. ${spec.description}`,
     `Group: ${spec.group}. Endpoints: ${endpointsText(spec)}.${spec.endpointsNote ? ` ${spec.endpointsNote}` : ''}`,
