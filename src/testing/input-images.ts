@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Failure } from './fake-models.js';
+import type { Failure } from './failure.js';
 
 /**
  * A parameter that takes images, as the registry describes it (`imageParams()`): written out here
