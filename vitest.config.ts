@@ -5,14 +5,19 @@ import { defineConfig } from 'vitest/config';
 const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
 
 /**
+ * End-to-end checks of the packed package in other tools, each a minute or more: bundlers (esbuild,
+ * webpack, rollup, a Next.js standalone build) and a headless browser. CI runs them as a step of
+ * their own (`npm run test:e2e`); `npm test` leaves them out to stay fast.
+ */
+export const E2E = ['test/bundling/**/*.test.ts', 'test/browser/**/*.test.ts'];
+
+/**
  * Tests that need more than this process: real Redis, child processes (examples, the built CLI,
- * kill -9), a pseudo-terminal, bundlers, a browser, other runtimes. Everything else is `unit`: in
- * process, against loopback fakes, on the manual clock where time matters.
+ * kill -9), a pseudo-terminal. Everything else is `unit`: in process, against loopback fakes, on
+ * the manual clock where time matters.
  */
 export const INTEGRATION = [
   'test/redis/**/*.test.ts',
-  'test/bundling/**/*.test.ts',
-  'test/browser/**/*.test.ts',
   'test/**/*.smoke.test.ts',
   'test/**/*.integration.test.ts',
   'test/examples.test.ts',
@@ -46,12 +51,16 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
-          exclude: INTEGRATION,
+          exclude: [...INTEGRATION, ...E2E],
         },
       },
       {
         extends: true,
         test: { name: 'integration', include: INTEGRATION },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: E2E },
       },
     ],
   },

@@ -41,7 +41,9 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 /** Runs vitest once; resolves with its exit code, its output and the names of the failed tests. */
 function runSuite() {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [vitest, 'run', ...positionals], {
+    // What `npm test` runs (the unit and integration projects) unless vitest arguments say otherwise.
+    const scope = positionals.length > 0 ? positionals : ['--project', 'unit', '--project', 'integration'];
+    const child = spawn(process.execPath, [vitest, 'run', ...scope], {
       cwd: root,
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],

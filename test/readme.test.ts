@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SegmindClient, ValidationError } from '../src/index.js';
-import { createMockServer } from '../src/testing/index.js';
+import { createMockServer, renderPng } from '../src/testing/index.js';
 import { ROOT } from './support/child.js';
 import { useManualClock } from './support/manual-clock.js';
 import { extractBlocks, type ModuleSources, moduleFor, type ReadmeBlock } from './support/readme-blocks.js';
@@ -46,6 +46,15 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'segmind-readme-'));
   cwd = process.cwd();
   process.chdir(dir); // blocks save files relative to the working folder
+  // The images the Image inputs blocks read from disk (the format is read from the bytes, so a PNG
+  // named .jpg is fine).
+  for (const [name, label] of [
+    ['photo.jpg', 'photo'],
+    ['a.png', 'a'],
+    ['b.png', 'b'],
+  ] as const) {
+    await writeFile(name, renderPng(64, 48, label));
+  }
   readme.use(server);
   vi.stubEnv('SEGMIND_API_KEY', 'SG_readme0000000000');
   vi.stubEnv('SEGMIND_BASE_URL', server.url);

@@ -23,6 +23,8 @@ export interface Context {
   help(text: string): number;
   /** A client from the environment and the flags; closed when the command ends. */
   connect(flags: ConnectFlags, extra?: ClientOptions): Promise<SegmindClient>;
+  /** A warning: a `warning` JSON event (with `fields`) and a yellow line on stderr. */
+  warn(message: string, fields?: Record<string, unknown>): void;
   /** How images are written (relative to {@link cwd}; warnings on the terminal). */
   writeOptions(force: boolean): WriteOptions;
 }

@@ -68,14 +68,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       clients.push(client);
       return client;
     },
+    warn: (message, fields = {}) => {
+      term.emit({ event: 'warning', ...fields, message });
+      term.note(`${term.paint('yellow', 'warning')}: ${message}`);
+    },
     writeOptions: (force) => ({
       cwd: io.cwd,
       force,
-      warn: (warning) => {
-        const message = mismatchMessage(warning);
-        term.emit({ event: 'warning', ...warning, message });
-        term.note(`${term.paint('yellow', 'warning')}: ${message}`);
-      },
+      warn: (warning) => ctx.warn(mismatchMessage(warning), { ...warning }),
     }),
   };
   try {

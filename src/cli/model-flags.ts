@@ -1,135 +1,138 @@
-import type * as Zod from 'zod';
-import { isKnownModel, type KnownModel, schemaFor } from '../models/params.js';
-import { lazyModule } from '../util/lazy.js';
+// The command-line flags of a model, read from the registry's flag view (src/models/views/flags.ts):
+// a rule added to a registry entry shows up in parsing, `--help` and `segmind models` by itself.
+// Nothing here loads zod: flags are plain data.
+import { MODEL_SLUGS } from '../models/lookup.js';
+import { MODEL_PATTERNS } from '../models/registry/index.js';
+import { type ModelFlag, modelFlags } from '../models/views/flags.js';
 
-const zod = lazyModule<typeof Zod>('zod');
+export type { ModelFlag } from '../models/views/flags.js';
 
-/** Typed models, in the order `segmind models` lists them. */
-export const TYPED_MODELS: readonly KnownModel[] = ['fast-flux-schnell', 'flux-schnell'];
-
-// What the zod schemas cannot carry: a line of help and the server's default (Segmind's API pages, the
-// TSDoc in models/params.ts). test/cli checks these keys against the schemas so they cannot drift.
-export const PARAM_DOCS: Partial<Record<KnownModel, Record<string, { help: string; default?: string }>>> = {
-  'flux-schnell': {
-    prompt: { help: 'What to draw' },
-    steps: { help: 'Inference steps', default: '4' },
-    seed: { help: 'Random seed', default: '123456789' },
-    sampler_name: { help: 'Sampler', default: 'euler' },
-    scheduler: { help: 'Scheduler', default: 'normal' },
-    samples: { help: 'Number of images', default: '1' },
-    width: { help: 'Width in pixels', default: '1024' },
-    height: { help: 'Height in pixels', default: '1024' },
-    denoise: { help: 'Denoise strength', default: '1' },
-    base64: { help: 'Ask the server for base64 JSON (decoded either way)', default: 'false' },
-  },
-  'fast-flux-schnell': {
-    prompt: { help: 'What to draw' },
-    aspect_ratio: { help: 'Aspect ratio', default: '1:1' },
-    base64: { help: 'Ask the server for base64 text (decoded either way)', default: 'false' },
-    seed: { help: 'Random seed', default: '1184522' },
-    steps: { help: 'Inference steps', default: '4' },
-  },
-};
-
-/** One command-line flag generated from a model parameter. */
-export interface ModelFlag {
-  /** `--aspect-ratio` without the dashes. */
-  flag: string;
-  /** The parameter it sets, `aspect_ratio`. */
-  param: string;
-  type: 'string' | 'integer' | 'number' | 'boolean';
-  enum?: string[];
-  minimum?: number;
-  maximum?: number;
-  multipleOf?: number;
-  default?: string;
-  help: string;
-}
-
-interface JsonSchemaProperty {
-  type?: string;
-  enum?: unknown[];
-  minimum?: number;
-  maximum?: number;
-  multipleOf?: number;
-}
-
-/** `aspect_ratio` → `aspect-ratio`. */
-export const flagName = (param: string) => param.replaceAll('_', '-');
-
-const cache = new Map<KnownModel, ModelFlag[]>();
+type FlagOptions = Record<string, { type: 'string' | 'boolean' }>;
 
 /**
- * The flags of a typed model, read from its zod schema through zod's own JSON Schema export (types,
- * ranges, multiples and enums), so a rule added to the schema shows up in `--help` by itself.
- * `prompt` is not a flag: it is the positional argument (or stdin).
+ * Flags of the commands themselves (`-o`, `--json`, `--timeout`, …). A model parameter whose flag
+ * would take one of these names gets no flag (it stays reachable with `--param`): the command's
+ * meaning of a flag never changes with the model.
  */
-export function modelFlags(model: KnownModel): ModelFlag[] {
-  const cached = cache.get(model);
-  if (cached) return cached;
-  const json = zod().toJSONSchema(schemaFor(model), { io: 'input' }) as {
-    properties?: Record<string, JsonSchemaProperty>;
-  };
-  const flags: ModelFlag[] = [];
-  for (const [param, prop] of Object.entries(json.properties ?? {})) {
-    if (param === 'prompt') continue;
-    const doc = PARAM_DOCS[model]?.[param];
-    const type =
-      prop.type === 'integer' || prop.type === 'number' || prop.type === 'boolean' ? prop.type : 'string';
-    const flag: ModelFlag = { flag: flagName(param), param, type, help: doc?.help ?? param };
-    if (prop.enum) flag.enum = prop.enum.map(String);
-    // zod reports "no upper bound" on integers as MAX_SAFE_INTEGER; that is not a rule worth showing.
-    if (prop.minimum !== undefined) flag.minimum = prop.minimum;
-    if (prop.maximum !== undefined && prop.maximum < Number.MAX_SAFE_INTEGER) flag.maximum = prop.maximum;
-    if (prop.multipleOf !== undefined) flag.multipleOf = prop.multipleOf;
-    if (doc?.default !== undefined) flag.default = doc.default;
-    flags.push(flag);
+export const COMMAND_FLAGS: ReadonlySet<string> = new Set([
+  'help',
+  'json',
+  'api-key-file',
+  'base-url',
+  'output',
+  'force',
+  'timeout',
+  'concurrency',
+  'rpm',
+  'journal',
+  'via',
+  'wait',
+  'param',
+  'version',
+]);
+
+/** `--no-go-fast`: the way to set a switch that defaults to true to false. */
+export const negated = (f: ModelFlag) => `no-${f.flag}`;
+
+/**
+ * The flags of `model` on the command line: the registry's flags (a LoRA slug's by its pattern),
+ * less any that would shadow a command flag. Empty for a model outside the registry.
+ */
+export function cliFlags(model: string): ModelFlag[] {
+  return modelFlags(model).filter((f) => !COMMAND_FLAGS.has(f.flag) && !COMMAND_FLAGS.has(negated(f)));
+}
+
+/** parseArgs options for `flags`: a switch as a boolean (and its `--no-` twin), anything else a string. */
+export function flagOptions(flags: readonly ModelFlag[]): FlagOptions {
+  const options: FlagOptions = {};
+  for (const f of flags) {
+    options[f.flag] = { type: f.type === 'boolean' ? 'boolean' : 'string' };
+    if (f.type === 'boolean') options[negated(f)] = { type: 'boolean' };
   }
-  cache.set(model, flags);
-  return flags;
+  return options;
 }
 
-/** Every flag of every typed model, by flag name (parseArgs needs them all up front). */
-export function allModelFlags(): Map<string, ModelFlag> {
-  const all = new Map<string, ModelFlag>();
-  for (const model of TYPED_MODELS) for (const f of modelFlags(model)) all.set(f.flag, f);
-  return all;
+let everyFlag: FlagOptions | undefined;
+
+/**
+ * parseArgs options for the flags of every registry model. Only used to find the model's name
+ * among the arguments before they are parsed for that model: a flag of some model then takes its
+ * value (`--input-image photo.jpg`) instead of leaving it for a positional. A flag is a switch in
+ * every model that has it, or takes a value in every one (test/cli/model-flags.test.ts).
+ */
+export function everyModelFlag(): FlagOptions {
+  everyFlag ??= flagOptions([...MODEL_SLUGS, ...MODEL_PATTERNS].flatMap((m) => modelFlags(m)));
+  return everyFlag;
 }
 
-/** The rule of a flag in words: `an integer from 1 to 8`, `one of: 1:1, 16:9`. */
-export function describeRule(f: ModelFlag): string {
-  if (f.enum) return `one of: ${f.enum.join(', ')}`;
-  if (f.type === 'boolean') return 'a switch';
-  const kind = f.type === 'integer' ? 'an integer' : 'a number';
-  let rule =
-    f.minimum !== undefined && f.maximum !== undefined
-      ? `${kind} from ${f.minimum} to ${f.maximum}`
-      : f.minimum !== undefined
-        ? `${kind} ≥ ${f.minimum}`
-        : kind;
-  if (f.multipleOf !== undefined) rule += `, a multiple of ${f.multipleOf}`;
-  return rule;
+/** The rule of a flag in words, as the command line reads it (an image is a path or a URL). */
+export function flagRule(f: ModelFlag): string {
+  if (f.image === 'single') return 'a file path or an http(s) URL';
+  if (f.image === 'array') return 'a file path or an http(s) URL; repeat the flag for more, in order';
+  if (f.type === 'boolean') return '';
+  return f.rule;
 }
 
-/** The placeholder after a flag in help: `<1-8>`, `<value>`. */
+/** The flag as help writes it: `--steps`; `--[no-]go-fast` for a switch that defaults to true. */
+export function flagSpelling(f: ModelFlag): string {
+  return f.type === 'boolean' && f.default === 'true' ? `--[no-]${f.flag}` : `--${f.flag}`;
+}
+
+/** The placeholder after a flag in help: `<1-8>`, `<value>`, `<path|url>`, `<text>`. */
 export function placeholder(f: ModelFlag): string {
   if (f.type === 'boolean') return '';
-  if (f.enum) return '<value>';
-  if (f.minimum !== undefined && f.maximum !== undefined) return `<${f.minimum}-${f.maximum}>`;
-  return f.type === 'integer' ? '<int>' : '<number>';
+  if (f.image) return '<path|url>';
+  if (f.enum || f.knownValues) return '<value>';
+  // `<1-8>`; a negative bound would read as a range of flags (`<-10-10>`).
+  if (f.minimum !== undefined && f.maximum !== undefined && f.minimum >= 0)
+    return `<${f.minimum}-${f.maximum}>`;
+  if (f.type === 'integer') return '<int>';
+  if (f.type === 'number') return '<number>';
+  return '<text>';
 }
 
-/** Help lines for a model's flags: `  --steps <1-8>   Inference steps: an integer from 1 to 8 [default: 4]`. */
-export function flagHelp(model: KnownModel): string[] {
-  return modelFlags(model).map((f) => {
-    const left = `  --${f.flag} ${placeholder(f)}`.trimEnd();
-    const rule = f.type === 'boolean' ? '' : `: ${describeRule(f)}`;
-    const dflt = f.default !== undefined ? ` [default: ${f.default}]` : '';
-    return `${left.padEnd(25)}${left.length >= 25 ? ' ' : ''}${f.help}${rule}${dflt}`;
-  });
+const LEFT = 27;
+const WIDTH = 100;
+
+/**
+ * Help lines for `flags`: `  --steps <1-8>   Inference steps: an integer from 1 to 8 [default: 4]`,
+ * wrapped at 100 columns under the description. A switch that defaults to true shows its `--no-`
+ * form too.
+ */
+export function flagHelp(flags: readonly ModelFlag[]): string[] {
+  const lines: string[] = [];
+  for (const f of flags) {
+    const left = `  ${flagSpelling(f)} ${placeholder(f)}`.trimEnd();
+    const rule = flagRule(f);
+    const tags = [
+      ...(f.required ? ['required'] : []),
+      ...(f.default !== undefined ? [`default: ${f.default}`] : []),
+    ];
+    const words = `${f.help}${rule ? `: ${rule}` : ''}`.split(' ');
+    // The tag stays whole: `[default:` at the end of one line and `1024]` on the next reads badly.
+    if (tags.length) words.push(`[${tags.join('; ')}]`);
+    lines.push(...wrap(left, words, LEFT));
+  }
+  return lines;
 }
 
-/** A typed model's slug, or undefined. */
-export function typedModel(model: string): KnownModel | undefined {
-  return isKnownModel(model) ? model : undefined;
+/**
+ * `left` padded to `column`, then `words` up to 100 columns a line, the next lines indented to
+ * `column` (a word longer than a line gets one of its own).
+ */
+export function wrap(left: string, words: readonly string[], column: number): string[] {
+  const lines: string[] = [];
+  let line = left.length >= column - 1 ? `${left} ` : left.padEnd(column);
+  let empty = true;
+  for (const word of words) {
+    if (!empty && line.length + 1 + word.length > WIDTH) {
+      lines.push(line);
+      line = ' '.repeat(column);
+      empty = true;
+    }
+    line += empty ? word : ` ${word}`;
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
 }

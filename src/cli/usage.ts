@@ -28,9 +28,14 @@ export const COMMON_OPTIONS = {
 
 /**
  * `parseArgs` in strict mode, its errors turned into a {@link UsageError} that names the flag and,
- * for a typo, the flag meant.
+ * for a typo, the flag meant. `unknown` may explain a flag that is not in `options` better (a flag
+ * of another model).
  */
-export function parseCommand<O extends Options>(args: string[], options: O) {
+export function parseCommand<O extends Options>(
+  args: string[],
+  options: O,
+  unknown?: (flag: string) => string | undefined,
+) {
   // A key in a flag would land in shell history and `ps` output: refused with the way to do it.
   const keyFlag = args.find((a) => /^--api-key(=|$)/.test(a));
   if (keyFlag) {
@@ -47,14 +52,22 @@ export function parseCommand<O extends Options>(args: string[], options: O) {
     const code = (err as { code?: string }).code;
     const flag = /'(--?[^' ]+)/.exec(message)?.[1];
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag) {
+      const explained = unknown?.(flag);
+      if (explained) throw new UsageError(explained);
       const guess = closest(flag.replace(/^-+/, ''), Object.keys(options));
       throw new UsageError(`unknown flag ${flag}${guess ? `; did you mean --${guess}?` : ''}`);
     }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && flag) {
       const name = flag.replace(/^-+/, '');
       const def = options[name];
+      if (def?.type === 'boolean') throw new UsageError(`${flag} is a switch and takes no value`);
+      // `--lora-strength -1.5`: parseArgs reads a value starting with a dash as a flag.
+      const at = args.indexOf(flag);
+      const next = at >= 0 ? args[at + 1] : undefined;
       throw new UsageError(
-        def?.type === 'boolean' ? `${flag} is a switch and takes no value` : `${flag} needs a value`,
+        next?.startsWith('-')
+          ? `${flag} needs a value; for a value starting with a dash write ${flag}=${next}`
+          : `${flag} needs a value`,
       );
     }
     throw new UsageError(message);

@@ -62,10 +62,11 @@ let memoryLimiterClass: Promise<MemoryLimiterClass> | undefined;
  * A literal specifier, so bundlers include it.
  */
 function loadMemoryLimiter(): Promise<MemoryLimiterClass> {
-  // @ts-expect-error: the package types its main entry only; this subpath is its memory limiter.
-  memoryLimiterClass ??= import('rate-limiter-flexible/lib/RateLimiterMemory.js').then(
-    (module: { default?: unknown }) => (module.default ?? module) as MemoryLimiterClass,
-  );
+  memoryLimiterClass ??=
+    // @ts-expect-error: the package types its main entry only; this subpath is its memory limiter.
+    import('rate-limiter-flexible/lib/RateLimiterMemory.js').then(
+      (module: { default?: unknown }) => (module.default ?? module) as MemoryLimiterClass,
+    );
   return memoryLimiterClass;
 }
 

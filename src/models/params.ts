@@ -1,7 +1,4 @@
-import type { ZodMiniObject } from 'zod/mini';
-import { objectSchema } from './compile.js';
 import type { KnownModel, ModelParams } from './generated/index.js';
-import { MODELS } from './registry/index.js';
 
 export type * from './generated/index.js';
 export { isKnownModel } from './lookup.js';
@@ -35,12 +32,3 @@ export type UntypedParams = Record<string, unknown>;
  * const params: ParamsFor<'flux-kontext-pro'> = { prompt: 'make it night', input_image: bytes };
  */
 export type ParamsFor<M extends string> = M extends KnownModel ? ModelParams[M] : UntypedParams;
-
-/**
- * @internal @deprecated For the CLI until it reads `views/flags.ts`: a registry model's parameters
- * as one zod schema (strict for a complete table, loose otherwise).
- */
-export function schemaFor(model: KnownModel): ZodMiniObject {
-  const spec = MODELS[model];
-  return objectSchema(spec, spec.strict);
-}

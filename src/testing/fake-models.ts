@@ -1,24 +1,11 @@
 import { imageParams, modelSpec } from '../models/lookup.js';
 import type { ParamValue } from '../models/registry/types.js';
 import { modelIssues } from '../models/request-body.js';
+import type { Failure } from './failure.js';
+import type { ImageParamShape } from './input-images.js';
 import { sizeForAspectRatio } from './png.js';
 
-/**
- * A parameter that takes images, as the registry describes it (`imageParams()`): written out here
- * because the registry's own type is internal to the SDK's build.
- */
-export interface ImageParamShape {
-  readonly name: string;
-  /** A list of images (`image_urls`) rather than one. */
-  readonly array: boolean;
-}
-
-/** What is wrong with a request's parameters: the reason text, and the field when one is to blame. */
-export interface Failure {
-  reason: string;
-  field: string | undefined;
-  message: string;
-}
+export type { Failure } from './failure.js';
 
 /** A model as the fake serves it: its endpoints, image parameters and rules, from the registry. */
 export interface FakeModel {

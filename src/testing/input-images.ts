@@ -1,5 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { Failure, ImageParamShape } from './fake-models.js';
+import type { Failure } from './failure.js';
+
+/**
+ * A parameter that takes images, as the registry describes it (`imageParams()`): written out here
+ * because the registry's own type is internal to the SDK's build.
+ */
+export interface ImageParamShape {
+  readonly name: string;
+  /** A list of images (`image_urls`) rather than one. */
+  readonly array: boolean;
+}
 
 /** An image a request named, as the fake found it. */
 export interface FakeInput {

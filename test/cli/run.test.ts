@@ -181,7 +181,10 @@ describe('segmind run', () => {
   it('refuses typed flags for an untyped model, pointing at --param', async () => {
     const r = await cli(['run', 'some-model', 'hi', '--steps', '4'], { env: env(), cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('for some-model pass --param steps=');
+    expect(r.stderr).toContain(
+      "--steps is not a flag of some-model, a model outside the SDK's registry: pass --param steps=…",
+    );
+    expect(server.requests).toHaveLength(0);
   });
 });
 

@@ -57,7 +57,8 @@ export async function startFake() {
       return send({});
     }
     if (url.pathname === '/last') {
-      return send({ headers: mock.requests.at(-1)?.headers ?? {} });
+      const last = mock.requests.at(-1);
+      return send({ headers: last?.headers ?? {}, json: last?.json });
     }
     if (url.pathname === '/count') {
       const method = url.searchParams.get('method');

@@ -5,6 +5,7 @@
 import {
   AuthenticationError,
   ConnectionError,
+  fileFrom,
   ImageResult,
   isSegmindError,
   NotFoundError,
@@ -93,6 +94,35 @@ export async function smoke(env) {
     const image = await client().runSync('flux-schnell', { ...PARAMS, base64: true });
     expect(image instanceof ImageResult && PNG.every((b, i) => image.data[i] === b), 'PNG bytes');
     return `${image.data.length} bytes`;
+  });
+
+  await check('image inputs: bytes are uploaded once and the model gets the URL', async () => {
+    const c = client();
+    const photo = (await c.runSync('flux-schnell', PARAMS)).data;
+    await control('/reset', {});
+    const edits = await Promise.all(
+      ['make it night', 'make it snow'].map((prompt) =>
+        c.runSync('flux-kontext-pro', { prompt, input_image: photo }),
+      ),
+    );
+    expect(
+      edits.every((image) => PNG.every((b, i) => image.data[i] === b)),
+      'PNG outputs',
+    );
+    expect((await count('POST', '/upload-asset')) === 1, 'one upload for two uses of the same bytes');
+    expect((await count('POST', '/v1/flux-kontext-pro')) === 2, 'two model calls');
+    const body = (await control('/last')).json ?? {};
+    expect(/\/assets\//.test(String(body.input_image)), `the uploaded URL sent, got ${body.input_image}`);
+    const url = await c.files.upload(photo);
+    expect(url === body.input_image, 'files.upload() answers from the same upload');
+    if (!env.fileSystem) {
+      const err = await rejection(Promise.resolve().then(() => fileFrom('photo.png')));
+      expect(
+        err instanceof SegmindError,
+        `fileFrom() to be a SegmindError without a file system, got ${err}`,
+      );
+    }
+    return `${photo.length} bytes uploaded once`;
   });
 
   await check('async flow: submit, wait, download the output', async () => {

@@ -1,34 +1,28 @@
 import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Batch, BatchItem, BatchOptions, BatchProgress } from '../../batch/index.js';
 import type { SegmindClient } from '../../client.js';
 import { isRecord, UserAbortError } from '../../errors.js';
 import { ImageResult } from '../../results/image-result.js';
 import { readOutput } from '../../results/read-output.js';
 import type { Context } from '../context.js';
+import { endpointNote } from '../endpoint-note.js';
 import { parseJsonExact } from '../exact-json.js';
 import { commandHelp } from '../help.js';
 import {
   checkPromptOnce,
   commandLineSettings,
-  modelOptions,
-  paramsFromFlags,
+  type ParamReader,
+  paramReader,
+  parseModelCommand,
   type Setting,
 } from '../model-params.js';
 import { checkFolder } from '../output-path.js';
 import { renderBar } from '../progress-bar.js';
 import { type SavedFile, saveOutput, type WriteOptions, writeImage } from '../save-output.js';
 import { formatDuration } from '../terminal.js';
-import {
-  COMMON_OPTIONS,
-  Interrupted,
-  parseCommand,
-  parseDuration,
-  parseInteger,
-  readStdin,
-  UsageError,
-} from '../usage.js';
+import { COMMON_OPTIONS, Interrupted, parseDuration, parseInteger, readStdin, UsageError } from '../usage.js';
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -56,9 +50,16 @@ interface Line {
  * Reads the input: JSONL (a `.jsonl`/`.ndjson` file, or a first line that is a JSON object), else
  * one prompt per line. Blank lines are skipped; every line is checked against the model's rules up
  * front, and every broken one reported (with its line number) before anything is sent. A JSONL
- * line's keys win over the command line's flags; its numbers are read exactly.
+ * line's keys win over the command line's flags; its numbers are read exactly; its image paths are
+ * relative to `folder` (the file's), and must be readable files.
  */
-function parseInput(model: string, source: string, text: string, settings: readonly Setting[]): Line[] {
+async function parseInput(
+  reader: ParamReader,
+  source: string,
+  folder: string,
+  text: string,
+  settings: readonly Setting[],
+): Promise<Line[]> {
   const raw = text.split(/\r?\n/).flatMap((content, i) => (content.trim() ? [{ content, line: i + 1 }] : []));
   if (!raw.length) throw new UsageError('the input has no lines: one prompt, or one JSON object, per line');
   // JSONL by extension, or when the first line is an object: then every line must be one.
@@ -77,9 +78,9 @@ function parseInput(model: string, source: string, text: string, settings: reado
         if (!read.json) throw new UsageError(`${where}not valid JSON (${read.reason})`);
         if (!isRecord(read.value) || Array.isArray(read.value))
           throw new UsageError(`${where}not a JSON object`);
-        params = paramsFromFlags(model, settings, undefined, read.value, where);
+        params = await reader.read({ line: read.value, where, folder });
       } else {
-        params = paramsFromFlags(model, settings, content.trim(), {}, where);
+        params = await reader.read({ prompt: content.trim(), where });
       }
       lines.push({ line, params, stem: String(line).padStart(width, '0') });
     } catch (err) {
@@ -158,9 +159,9 @@ function checkStems(
 
 /** `segmind batch <model> <file|->`: one image per line, with a progress bar and a journal. */
 export async function batch(args: string[], ctx: Context): Promise<number> {
-  const { values, positionals, tokens } = parseCommand(args, { ...OPTIONS, ...modelOptions() });
-  if (values.help) return ctx.help(commandHelp('batch'));
-  const [model, source, ...rest] = positionals;
+  const { values, positionals, tokens, model, flags } = parseModelCommand(args, OPTIONS);
+  if (values.help) return ctx.help(commandHelp('batch', model));
+  const [, source, ...rest] = positionals;
   if (!model || !source)
     throw new UsageError('segmind batch <model> <file|-> (one prompt or JSON object per line)');
   if (rest.length) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
@@ -169,7 +170,8 @@ export async function batch(args: string[], ctx: Context): Promise<number> {
   const timeout = values.timeout ? parseDuration('timeout', values.timeout) : undefined;
   const via = values.via ?? 'async';
   if (via !== 'async' && via !== 'sync') throw new UsageError('--via: must be async or sync');
-  const settings = commandLineSettings(model, tokens);
+  const settings = commandLineSettings(flags, tokens);
+  const reader = await paramReader(model, settings, ctx.cwd);
   const force = values.force === true;
   const journal = values.journal;
   const dir = values.output ?? '.';
@@ -188,7 +190,10 @@ export async function batch(args: string[], ctx: Context): Promise<number> {
       `cannot read ${source}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
     );
   }
-  const lines = parseInput(model, source, text, settings);
+  const folder = source === '-' ? ctx.cwd : dirname(resolve(ctx.cwd, source));
+  const lines = await parseInput(reader, source, folder, text, settings);
+  const note = endpointNote(model, via === 'sync' ? 'v1' : 'v2');
+  if (note) ctx.warn(note, { model });
 
   // Files already there: refused up front without --force; with a journal they are taken to be the
   // images of finished lines from an earlier run, and kept.

@@ -1,20 +1,14 @@
-import type * as Zod from 'zod';
-import { schemaFor } from '../../models/params.js';
+import { MODEL_SLUGS, modelSpec } from '../../models/lookup.js';
+import type { ModelSpec } from '../../models/registry/types.js';
+import { modelListing } from '../../models/views/listing.js';
+import { endpointsText, paramDocs, paramLine, strictnessText } from '../../models/views/param-doc.js';
 import { closest } from '../../util/did-you-mean.js';
-import { lazyModule } from '../../util/lazy.js';
 import type { Context } from '../context.js';
 import { commandHelp } from '../help.js';
-import { flagHelp, modelFlags, PARAM_DOCS, TYPED_MODELS, typedModel } from '../model-flags.js';
+import { cliFlags, flagRule, flagSpelling, placeholder, wrap } from '../model-flags.js';
 import { parseCommand, UsageError } from '../usage.js';
 
-const zod = lazyModule<typeof Zod>('zod');
-
-const ABOUT: Record<string, string> = {
-  'fast-flux-schnell': 'Flux Schnell, faster; picks the size by aspect ratio (v1 and v2)',
-  'flux-schnell': 'Flux Schnell; exact width and height, samplers and schedulers (v1 and v2)',
-};
-
-/** `segmind models [model]`: the typed models and their parameters. Needs no key. */
+/** `segmind models [model]`: the registry's models by group, or one model's parameters. Needs no key. */
 export async function models(args: string[], ctx: Context): Promise<number> {
   const { values, positionals } = parseCommand(args, {
     help: { type: 'boolean', short: 'h' },
@@ -23,45 +17,88 @@ export async function models(args: string[], ctx: Context): Promise<number> {
   if (values.help) return ctx.help(commandHelp('models'));
   const [name, ...rest] = positionals;
   if (rest.length) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
-  const { term } = ctx;
-  let list = TYPED_MODELS;
-  if (name !== undefined) {
-    const model = typedModel(name);
-    if (!model) {
-      const guess = closest(name, TYPED_MODELS);
-      throw new UsageError(
-        `${name} is not a typed model${guess ? `; did you mean ${guess}?` : ''} (typed: ${TYPED_MODELS.join(', ')}). ` +
-          'Any other Segmind model runs untyped: segmind run <model> --param key=value',
-      );
-    }
-    list = [model];
-  }
-  for (const model of list) {
-    const defaults = Object.fromEntries(
-      Object.entries(PARAM_DOCS[model] ?? {}).flatMap(([k, d]) =>
-        d.default === undefined ? [] : [[k, d.default]],
-      ),
+  if (name === undefined) return list(ctx);
+  const spec = modelSpec(name);
+  if (!spec) {
+    const guess = closest(name, MODEL_SLUGS);
+    throw new UsageError(
+      `${name} is not in the SDK's registry${guess ? `; did you mean ${guess}?` : ''} ('segmind models' lists them). ` +
+        'Any other Segmind model runs unchecked: segmind run <model> --param key=value',
     );
-    term.emit({
-      model,
-      description: ABOUT[model],
-      flags: modelFlags(model),
-      schema: zod().toJSONSchema(schemaFor(model), { io: 'input' }),
-      defaults,
-    });
-    if (name === undefined) {
-      const flags = modelFlags(model)
-        .map((f) => `--${f.flag}`)
-        .join(' ');
-      term.say(
-        `${term.paint('bold', model.padEnd(18))} ${ABOUT[model]}\n${' '.repeat(19)}${term.paint('dim', flags)}`,
-      );
-    } else {
-      term.say(`${term.paint('bold', model)}: ${ABOUT[model]}\n\nsegmind run ${model} "<prompt>" [flags]\n`);
-      term.say(flagHelp(model).join('\n'));
-    }
   }
-  if (name === undefined)
-    term.say(`\nsegmind models <model> shows a model's parameters with their ranges and defaults.`);
+  return describe(name, spec, ctx);
+}
+
+/** The family by group: slug, endpoints, what it is for, which parameters take images. */
+function list({ term }: Context): number {
+  const groups = modelListing();
+  const width = Math.max(...groups.flatMap((g) => g.models.map((m) => m.slug.length)));
+  const blocks: string[] = [];
+  for (const { group, title, models } of groups) {
+    const lines = [term.paint('bold', `${title}:`)];
+    for (const m of models) {
+      term.emit({
+        model: m.slug,
+        title: m.title,
+        group,
+        description: m.description,
+        endpoints: m.endpoints,
+        images: m.images,
+      });
+      const endpoints = m.endpoints.join(' ').padEnd(5);
+      const images = m.images.length ? term.paint('dim', ` [images: ${m.images.join(', ')}]`) : '';
+      lines.push(`  ${term.paint('bold', m.slug.padEnd(width))}  ${endpoints}  ${m.description}${images}`);
+    }
+    blocks.push(lines.join('\n'));
+  }
+  term.say(blocks.join('\n\n'));
+  term.say(
+    `\nv1: segmind sync (one call, answered with the image); v2: segmind run (a job, polled).` +
+      `\nsegmind models <model> shows a model's parameters, their rules and defaults.` +
+      `\nAny other Segmind model runs unchecked: segmind run <model> --param key=value`,
+  );
+  return 0;
+}
+
+/**
+ * One model: what it is, its endpoints, how unknown keys fare, then each parameter with its flag,
+ * rule, default, whether it takes an image, and what the captures leave open.
+ */
+function describe(name: string, spec: ModelSpec, { term }: Context): number {
+  const flags = new Map(cliFlags(name).map((f) => [f.param, f]));
+  // The flags as the command line reads them: an image's rule is a path or a URL, not bytes.
+  const cli = [...flags.values()].map((f) => ({ ...f, rule: flagRule(f) || f.rule }));
+  term.emit({ model: name, ...spec, flags: cli });
+  const lines = [
+    `${term.paint('bold', name)}: ${spec.title}. ${spec.description}`,
+    `Group: ${spec.group}. Endpoints: ${endpointsText(spec)}.${spec.endpointsNote ? ` ${spec.endpointsNote}` : ''}`,
+    spec.strict
+      ? `${strictnessText(spec)}`
+      : `${strictnessText(spec)} Pass other keys with --param key=value.`,
+    '',
+    `segmind ${spec.endpoints.includes('v2') ? 'run' : 'sync'} ${name}${spec.params.prompt ? ' "<prompt>"' : ''} [flags]`,
+    '',
+  ];
+  for (const doc of paramDocs(spec)) {
+    const f = flags.get(doc.name);
+    const how =
+      doc.name === 'prompt'
+        ? '(the prompt argument)'
+        : f
+          ? `${flagSpelling(f)} ${placeholder(f)}`.trimEnd()
+          : `--param ${doc.name}=…`;
+    const image = doc.image === 'array' ? '  (images, in order)' : doc.image ? '  (an image)' : '';
+    lines.push(`  ${term.paint('bold', doc.name)}  ${how}${image}`);
+    const rule = f ? flagRule(f) || doc.rule : doc.rule;
+    lines.push(...wrap('', paramLine({ ...doc, rule }).split(' '), 6));
+    if (doc.caveat) lines.push(...wrap('', `note: ${doc.caveat}`.split(' '), 6));
+  }
+  if (Object.values(spec.params).some((p) => p.type === 'image' || p.type === 'image[]')) {
+    lines.push(
+      '',
+      'An image is a file path (uploaded to Segmind storage first) or an http(s) URL (sent as is).',
+    );
+  }
+  term.say(lines.join('\n'));
   return 0;
 }

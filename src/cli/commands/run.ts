@@ -10,7 +10,7 @@ import { prepare } from './single-image.js';
 /** `segmind run <model> [prompt]`: a v2 job, waited for, its image saved. */
 export async function run(args: string[], ctx: Context): Promise<number> {
   const prepared = await prepare('run', args, ctx);
-  if (!prepared) return ctx.help(commandHelp('run'));
+  if (prepared.kind === 'help') return ctx.help(commandHelp('run', prepared.model));
   const { model, params, timeout, output, write, resume, client } = prepared;
   const { term, signal, started, clock } = ctx;
   let job: Job;

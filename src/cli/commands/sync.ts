@@ -13,7 +13,7 @@ import { prepare } from './single-image.js';
 /** `segmind sync <model> [prompt]`: one v1 call, its image saved. */
 export async function sync(args: string[], ctx: Context): Promise<number> {
   const prepared = await prepare('sync', args, ctx);
-  if (!prepared) return ctx.help(commandHelp('sync'));
+  if (prepared.kind === 'help') return ctx.help(commandHelp('sync', prepared.model));
   const { model, params, timeout, output, write, client } = prepared;
   const { term, signal, started, clock } = ctx;
   const line = term.liveLine(
