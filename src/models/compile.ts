@@ -46,19 +46,24 @@ export function isHttpUrl(value: unknown): value is string {
 const isImageValue = (value: unknown) => isHttpUrl(value) || isImageBytes(value);
 
 /**
- * @internal How an integer parameter's type is built: zod's own `int()` for the object schemas the
- * package exports (their JSON Schema then says `integer`). Without it, the SDK's checks build the
- * same rule from `number()` (an integer within the safe range: the same messages, in the same
- * order), so an app that only calls models bundles none of zod's number formats.
+ * @internal zod's own builders for two rules, used by the object schemas the package exports: their
+ * JSON Schema then says `integer` and `minLength`. Without them, the SDK's checks state the same
+ * rules with builders every check already uses (an integer is a number that is an integer within
+ * the safe range; "not empty" a refinement run where minLength() would run), with the same messages
+ * in the same order (test/models/quick-accept.test.ts compares the two), so an app that only calls
+ * models bundles neither zod's number formats nor its length checks.
  */
-export type IntegerType = (error: Message) => ZodMiniType;
+export interface NativeBuilders {
+  integer(error: Message): ZodMiniType;
+  nonEmpty(error: string): ReturnType<typeof minLength>;
+}
 
-function numberSchema(p: ParamRules, integer: IntegerType | undefined): ZodMiniType {
+function numberSchema(p: ParamRules, native: NativeBuilders | undefined): ZodMiniType {
   const rule = `must be ${valueRule(p)}`;
   const isInteger = p.type === 'integer';
-  const base = isInteger && integer ? integer(orRequired(rule)) : number({ error: orRequired(rule) });
+  const base = isInteger && native ? native.integer(orRequired(rule)) : number({ error: orRequired(rule) });
   const checks = [];
-  if (isInteger && !integer) {
+  if (isInteger && !native) {
     // int()'s rule in int()'s order: not an integer ends the checks, outside the safe range does not.
     checks.push(refine(Number.isInteger, { error: rule, abort: true }));
     if (p.min === undefined) checks.push(gte(Number.MIN_SAFE_INTEGER, { error: rule }));
@@ -71,7 +76,15 @@ function numberSchema(p: ParamRules, integer: IntegerType | undefined): ZodMiniT
   return checks.length ? base.check(...checks) : base;
 }
 
-function stringSchema(p: ParamRules, name: string): ZodMiniType {
+// Where zod's minLength() runs: on any value with a length, even one the type refused (so `[]` for a
+// string is "must be a string and must not be empty", as the exported schemas say it).
+const hasLength = (payload: { value: unknown }) =>
+  payload.value !== undefined &&
+  payload.value !== null &&
+  (payload.value as { length?: unknown }).length !== undefined;
+const notEmpty = (value: { length: number }) => value.length > 0;
+
+function stringSchema(p: ParamRules, name: string, native: NativeBuilders | undefined): ZodMiniType {
   // An open list (the page cut it short) checks only that the value is a string.
   if (p.values?.length && p.valuesComplete) {
     return zodEnum(p.values as [string, ...string[]], {
@@ -79,7 +92,9 @@ function stringSchema(p: ParamRules, name: string): ZodMiniType {
     });
   }
   const base = string({ error: orRequired('must be a string') });
-  return p.required ? base.check(minLength(1, { error: 'must not be empty' })) : base;
+  if (!p.required) return base;
+  const error = 'must not be empty';
+  return base.check(native ? native.nonEmpty(error) : refine(notEmpty, { error, when: hasLength }));
 }
 
 function imageSchema(p: ParamRules): ZodMiniType {
@@ -92,15 +107,15 @@ function imageSchema(p: ParamRules): ZodMiniType {
  * @internal The zod schema of one parameter's value (a missing value is "is required"; whether it
  * may be missing is the caller's to say: check.ts skips it, objectSchema() wraps it in `optional()`).
  */
-export function paramSchema(p: ParamRules, name: string, integer?: IntegerType): ZodMiniType {
+export function paramSchema(p: ParamRules, name: string, native?: NativeBuilders): ZodMiniType {
   let schema: ZodMiniType;
   switch (p.type) {
     case 'integer':
     case 'number':
-      schema = numberSchema(p, integer);
+      schema = numberSchema(p, native);
       break;
     case 'string':
-      schema = stringSchema(p, name);
+      schema = stringSchema(p, name, native);
       break;
     case 'boolean':
       schema = boolean({ error: orRequired(`must be ${valueRule(p)}`) });
@@ -178,7 +193,11 @@ export function paramsShape(spec: ModelRules): Record<string, ZodMiniType> {
   return shape;
 }
 
-const exportedInteger: IntegerType = (error) => int({ error });
+/** @internal The builders of the exported schemas (see {@link NativeBuilders}). */
+export const NATIVE: NativeBuilders = {
+  integer: (error) => int({ error }),
+  nonEmpty: (error) => minLength(1, { error }),
+};
 
 /**
  * @internal The model's parameters as one zod object: strict (unknown keys are an issue) or loose
@@ -188,7 +207,7 @@ export function objectSchema(spec: ModelRules, strict: boolean): ZodMiniObject {
   const error: Message = () => 'must be an object';
   const shape: Record<string, ZodMiniType> = {};
   for (const [name, p] of Object.entries(spec.params)) {
-    const schema = paramSchema(p, name, exportedInteger);
+    const schema = paramSchema(p, name, NATIVE);
     shape[name] = p.required ? schema : optional(schema);
   }
   return strict

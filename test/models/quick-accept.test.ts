@@ -3,9 +3,8 @@
 // and show the shortcut is really taken for the values users send.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { int } from 'zod/mini';
 import { checkParams } from '../../src/models/check.js';
-import { paramSchema, quickAccept } from '../../src/models/compile.js';
+import { NATIVE, paramSchema, quickAccept } from '../../src/models/compile.js';
 import { MODEL_RULES, PATTERN_RULES } from '../../src/models/generated/rules.js';
 import { MODEL_PATTERNS, MODELS } from '../../src/models/registry/index.js';
 import type { ParamRules } from '../../src/models/registry/types.js';
@@ -47,11 +46,11 @@ describe('quickAccept: the shortcut for valid params', () => {
     );
   });
 
-  it.each(params.filter(({ rule }) => rule.type === 'integer'))(
-    'words every integer as zod’s int() does (the exported schemas use int()): $label',
+  it.each(params.filter(({ rule }) => rule.type === 'integer' || (rule.type === 'string' && rule.required)))(
+    'words every value as the exported schemas’ int() and minLength() do: $label',
     ({ name, rule }) => {
       const checks = paramSchema(rule, name);
-      const exported = paramSchema(rule, name, (error) => int({ error }));
+      const exported = paramSchema(rule, name, NATIVE);
       const words = (schema: typeof checks, value: unknown) => {
         const parsed = schema.safeParse(value);
         return parsed.success ? [] : [...new Set(parsed.error.issues.map((i) => i.message))];
