@@ -46,16 +46,18 @@ export function isHttpUrl(value: unknown): value is string {
 const isImageValue = (value: unknown) => isHttpUrl(value) || isImageBytes(value);
 
 /**
- * @internal zod's own builders for two rules, used by the object schemas the package exports: their
- * JSON Schema then says `integer` and `minLength`. Without them, the SDK's checks state the same
- * rules with builders every check already uses (an integer is a number that is an integer within
- * the safe range; "not empty" a refinement run where minLength() would run), with the same messages
- * in the same order (test/models/quick-accept.test.ts compares the two), so an app that only calls
- * models bundles neither zod's number formats nor its length checks.
+ * @internal zod's own builders for three rules, used by the object schemas the package exports:
+ * their JSON Schema then says `integer`, `minLength` and `enum`. Without them, the SDK's checks
+ * state the same rules with builders every check already uses (an integer is a number that is an
+ * integer within the safe range; "not empty" a refinement run where minLength() would run; a
+ * complete list a membership test), with the same messages in the same order
+ * (test/models/quick-accept.test.ts compares the two), so an app that only calls models bundles
+ * none of zod's number formats, length checks or enums.
  */
 export interface NativeBuilders {
   integer(error: Message): ZodMiniType;
   nonEmpty(error: string): ReturnType<typeof minLength>;
+  oneOf(values: readonly string[], error: Message): ZodMiniType;
 }
 
 function numberSchema(p: ParamRules, native: NativeBuilders | undefined): ZodMiniType {
@@ -87,9 +89,10 @@ const notEmpty = (value: { length: number }) => value.length > 0;
 function stringSchema(p: ParamRules, name: string, native: NativeBuilders | undefined): ZodMiniType {
   // An open list (the page cut it short) checks only that the value is a string.
   if (p.values?.length && p.valuesComplete) {
-    return zodEnum(p.values as [string, ...string[]], {
-      error: orRequired(`must be ${valuesRule(p, name)}`),
-    });
+    const error = orRequired(`must be ${valuesRule(p, name)}`);
+    if (native) return native.oneOf(p.values, error);
+    const values = new Set<unknown>(p.values);
+    return custom((value) => values.has(value), { error });
   }
   const base = string({ error: orRequired('must be a string') });
   if (!p.required) return base;
@@ -197,6 +200,7 @@ export function paramsShape(spec: ModelRules): Record<string, ZodMiniType> {
 export const NATIVE: NativeBuilders = {
   integer: (error) => int({ error }),
   nonEmpty: (error) => minLength(1, { error }),
+  oneOf: (values, error) => zodEnum(values as [string, ...string[]], { error }),
 };
 
 /**

@@ -46,8 +46,13 @@ describe('quickAccept: the shortcut for valid params', () => {
     );
   });
 
-  it.each(params.filter(({ rule }) => rule.type === 'integer' || (rule.type === 'string' && rule.required)))(
-    'words every value as the exported schemas’ int() and minLength() do: $label',
+  it.each(
+    params.filter(
+      ({ rule }) =>
+        rule.type === 'integer' || (rule.type === 'string' && (rule.required || rule.valuesComplete)),
+    ),
+  )(
+    'words every value as the exported schemas’ int(), minLength() and enum() do: $label',
     ({ name, rule }) => {
       const checks = paramSchema(rule, name);
       const exported = paramSchema(rule, name, NATIVE);
