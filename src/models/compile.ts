@@ -4,6 +4,7 @@
 import {
   array,
   boolean,
+  check,
   custom,
   gte,
   int,
@@ -46,18 +47,19 @@ export function isHttpUrl(value: unknown): value is string {
 const isImageValue = (value: unknown) => isHttpUrl(value) || isImageBytes(value);
 
 /**
- * @internal zod's own builders for three rules, used by the object schemas the package exports:
- * their JSON Schema then says `integer`, `minLength` and `enum`. Without them, the SDK's checks
+ * @internal zod's own builders for four rules, used by the object schemas the package exports (their
+ * JSON Schema then says `integer`, `minLength`, `enum`, `array`). Without them, the SDK's checks
  * state the same rules with builders every check already uses (an integer is a number that is an
  * integer within the safe range; "not empty" a refinement run where minLength() would run; a
- * complete list a membership test), with the same messages in the same order
- * (test/models/quick-accept.test.ts compares the two), so an app that only calls models bundles
- * none of zod's number formats, length checks or enums.
+ * complete list a membership test; a list of images a list checked item by item), with the same
+ * messages in the same order (test/models/quick-accept.test.ts compares the two), so an app that
+ * only calls models bundles none of zod's number formats, length checks, enums or arrays.
  */
 export interface NativeBuilders {
   integer(error: Message): ZodMiniType;
   nonEmpty(error: string): ReturnType<typeof minLength>;
   oneOf(values: readonly string[], error: Message): ZodMiniType;
+  list(item: ZodMiniType, error: Message): ZodMiniType;
 }
 
 function numberSchema(p: ParamRules, native: NativeBuilders | undefined): ZodMiniType {
@@ -100,10 +102,25 @@ function stringSchema(p: ParamRules, name: string, native: NativeBuilders | unde
   return base.check(native ? native.nonEmpty(error) : refine(notEmpty, { error, when: hasLength }));
 }
 
-function imageSchema(p: ParamRules): ZodMiniType {
-  const one = custom(isImageValue, { error: orRequired(`must be ${valueRule({ ...p, type: 'image' })}`) });
+function imageSchema(p: ParamRules, native: NativeBuilders | undefined): ZodMiniType {
+  const oneError = orRequired(`must be ${valueRule({ ...p, type: 'image' })}`);
+  const one = custom(isImageValue, { error: oneError });
   if (p.type === 'image') return one;
-  return array(one, { error: orRequired(`must be ${valueRule(p)}`) });
+  const error = orRequired(`must be ${valueRule(p)}`);
+  if (native) return native.list(one, error);
+  // A list, then each item, an issue at each index that is not an image, as array(one) says them.
+  return custom(Array.isArray, { error }).check(
+    check((payload) => {
+      const list = payload.value;
+      if (!Array.isArray(list)) return;
+      for (let i = 0; i < list.length; i++) {
+        const input: unknown = list[i];
+        if (!isImageValue(input)) {
+          payload.issues.push({ code: 'custom', input, path: [i], message: oneError({ input }) });
+        }
+      }
+    }),
+  );
 }
 
 /**
@@ -125,7 +142,7 @@ export function paramSchema(p: ParamRules, name: string, native?: NativeBuilders
       break;
     case 'image':
     case 'image[]':
-      schema = imageSchema(p);
+      schema = imageSchema(p, native);
       break;
     case 'number | string':
       // Where pages disagree on the type: either is sent. A predicate rather than a zod union of two
@@ -201,6 +218,7 @@ export const NATIVE: NativeBuilders = {
   integer: (error) => int({ error }),
   nonEmpty: (error) => minLength(1, { error }),
   oneOf: (values, error) => zodEnum(values as [string, ...string[]], { error }),
+  list: (item, error) => array(item, { error }),
 };
 
 /**

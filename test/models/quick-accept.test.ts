@@ -17,6 +17,8 @@ const params = entries.flatMap(({ slug, rules }) =>
   Object.entries(rules.params).map(([name, rule]) => ({ label: `${slug}.${name}`, name, rule })),
 );
 
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+
 /** Values near each rule's edges, beside anything at all. */
 function valuesFor(rule: ParamRules): fc.Arbitrary<unknown> {
   const edges = [rule.min, rule.max, rule.multipleOf, 0, 2 ** 53, -(2 ** 53)].filter(
@@ -30,6 +32,10 @@ function valuesFor(rule: ParamRules): fc.Arbitrary<unknown> {
     fc.constantFrom(...edges).chain((n) => fc.constantFrom(n, n - 1, n + 1, n + 0.5, -n, n * 8)),
     fc.constantFrom('', ' ', ...(rule.values ?? []), ...(rule.values ?? []).map((v) => v.toUpperCase())),
     fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -0, null, true, '1', [], {}),
+    // Lists of images, good and bad, holes included.
+    fc.array(fc.constantFrom<unknown>('https://a.b/c.png', 'ftp://a/b', 'x', undefined, null, PNG, 3)),
+    // A list with a hole (as `new Array(2)` has), and one with `undefined` in it.
+    fc.constantFrom<unknown>(Object.assign(new Array(2), { 1: 'https://a.b/c.png' }), [undefined]),
   );
 }
 
@@ -49,10 +55,12 @@ describe('quickAccept: the shortcut for valid params', () => {
   it.each(
     params.filter(
       ({ rule }) =>
-        rule.type === 'integer' || (rule.type === 'string' && (rule.required || rule.valuesComplete)),
+        rule.type === 'integer' ||
+        rule.type === 'image[]' ||
+        (rule.type === 'string' && (rule.required || rule.valuesComplete)),
     ),
   )(
-    'words every value as the exported schemas’ int(), minLength() and enum() do: $label',
+    'words every value as the exported schemas’ int(), minLength(), enum() and array() do: $label',
     ({ name, rule }) => {
       const checks = paramSchema(rule, name);
       const exported = paramSchema(rule, name, NATIVE);
