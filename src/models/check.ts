@@ -24,20 +24,47 @@ interface CompiledParam {
 // Compiled once per entry (a LoRA pattern entry serves many slugs: keyed by entry, not slug). One
 // schema per parameter rather than a zod object: only the keys present (and the required ones) are
 // parsed, and no object-schema code reaches a bundle that does not export the two object schemas.
-const compiled = new WeakMap<ModelRules, readonly CompiledParam[]>();
+const compiled = new WeakMap<ModelRules, Compiled>();
 
-function compiledParams(spec: ModelRules): readonly CompiledParam[] {
-  let params = compiled.get(spec);
-  if (!params) {
-    params = Object.entries(paramsShape(spec)).map(([name, schema]) => ({
+interface Compiled {
+  /** In the entry's order, the order issues are reported in. */
+  readonly params: readonly CompiledParam[];
+  readonly byName: ReadonlyMap<string, CompiledParam>;
+  readonly required: number;
+}
+
+function compile(spec: ModelRules): Compiled {
+  let model = compiled.get(spec);
+  if (!model) {
+    const params = Object.entries(paramsShape(spec)).map(([name, schema]) => ({
       name,
       schema,
       quick: quickAccept(spec.params[name]!),
       required: spec.params[name]!.required === true,
     }));
-    compiled.set(spec, params);
+    const required = params.filter((p) => p.required).length;
+    model = { params, byName: new Map(params.map((p) => [p.name, p])), required };
+    compiled.set(spec, model);
   }
-  return params;
+  return model;
+}
+
+// Valid params, the common case, in one pass over the keys the caller set (a handful, not every
+// parameter of the entry). Anything in doubt (an unknown key, a value quickAccept cannot vouch for,
+// a required parameter missing) is left to the full pass, which finds and words every issue.
+function surelyValid(model: Compiled, params: Record<string, unknown>, unknownKeys: UnknownKeys): boolean {
+  let required = 0;
+  for (const key of Object.keys(params)) {
+    const param = model.byName.get(key);
+    const value = params[key];
+    if (!param) {
+      if (unknownKeys === 'check') return false;
+    } else if (value !== undefined) {
+      if (!param.quick?.(value)) return false;
+      if (param.required) required++;
+    }
+  }
+  return required === model.required;
 }
 
 /**
@@ -49,8 +76,10 @@ export function checkParams(
   params: Record<string, unknown>,
   unknownKeys: UnknownKeys = 'check',
 ): ValidationIssue[] {
+  const model = compile(spec);
+  if (surelyValid(model, params, unknownKeys)) return [];
   const issues: ValidationIssue[] = [];
-  for (const { name, schema, quick, required } of compiledParams(spec)) {
+  for (const { name, schema, quick, required } of model.params) {
     const value = Object.hasOwn(params, name) ? params[name] : undefined;
     if (value === undefined && !required) continue;
     // A value that certainly passes skips zod; zod decides, and words, everything else.

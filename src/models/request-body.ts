@@ -5,14 +5,17 @@ import type { ModelRules } from './registry/types.js';
 
 // The checks (and zod/mini with them) load on first validation, through a literal import() that
 // every bundler follows and can split into its own chunk; `import 'segmind'` does not pay for them.
-let loading: Promise<typeof Checks> | undefined;
-let loaded: typeof Checks | undefined;
+// The function is kept, not the module: a call through a module namespace object is a slow
+// property lookup in JavaScriptCore (Bun), on every call.
+type CheckParams = typeof Checks.checkParams;
+let loading: Promise<CheckParams> | undefined;
+let loaded: CheckParams | undefined;
 
-function checks(): Promise<typeof Checks> | typeof Checks {
+function checks(): Promise<CheckParams> | CheckParams {
   if (loaded) return loaded;
   loading ??= import('./check.js').then((module) => {
-    loaded = module;
-    return module;
+    loaded = module.checkParams;
+    return loaded;
   });
   return loading;
 }
@@ -45,7 +48,7 @@ export async function modelIssues(
 ): Promise<ValidationIssue[]> {
   const spec = modelRules(model);
   if (!spec) return [];
-  return (await checks()).checkParams(spec, params, unknownKeys);
+  return (await checks())(spec, params, unknownKeys);
 }
 
 /**
@@ -75,18 +78,18 @@ export function checkParamsNow(
 ): Record<string, unknown> | Promise<Record<string, unknown>> {
   assertParamsObject(model, params);
   if (!validate || !rules) return params;
-  const loaded = checks();
-  if (loaded instanceof Promise) return loaded.then((module) => checked(module, model, rules, params));
-  return checked(loaded, model, rules, params);
+  const check = checks();
+  if (check instanceof Promise) return check.then((loaded) => checked(loaded, model, rules, params));
+  return checked(check, model, rules, params);
 }
 
 function checked(
-  module: typeof Checks,
+  checkParams: CheckParams,
   model: string,
   rules: ModelRules,
   params: Record<string, unknown>,
 ): Record<string, unknown> {
-  const issues = module.checkParams(rules, params);
+  const issues = checkParams(rules, params);
   if (issues.length) throw new ValidationError(model, issues);
   return params;
 }
