@@ -1,5 +1,6 @@
 // What may end an exchange early, armed the same way by both transports: the request's `timeout`
 // (for the whole exchange: connect, headers and body) and the caller's AbortSignal.
+import { onAbort } from '../util/abort.js';
 import type { HttpRequest } from './transport.js';
 
 /** What the timer stops an exchange with, so that the failure it causes reads as a timeout. */
@@ -26,8 +27,7 @@ export class TransportLimits {
   readonly deadline: number;
   readonly #timeout: number;
   readonly #stop: (reason: unknown) => void;
-  readonly #signal: AbortSignal | undefined;
-  readonly #onAbort: (() => void) | undefined;
+  readonly #stopListening: (() => void) | undefined;
   readonly #ownTimer: ReturnType<typeof setTimeout> | undefined;
   #released = false;
 
@@ -43,11 +43,8 @@ export class TransportLimits {
       unref(this.#ownTimer);
     }
     const { signal } = req;
-    if (signal) {
-      this.#signal = signal;
-      this.#onAbort = () => stop(signal.reason);
-      signal.addEventListener('abort', this.#onAbort, { once: true });
-    }
+    // One listener per signal however many requests share it (util/abort.ts).
+    if (signal) this.#stopListening = onAbort(signal, () => stop(signal.reason));
   }
 
   /** The time ran out (called by the timer). */
@@ -63,7 +60,7 @@ export class TransportLimits {
     this.#released = true;
     if (this.#ownTimer === undefined) deadlines.delete(this);
     else clearTimeout(this.#ownTimer);
-    if (this.#onAbort) this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#stopListening?.();
   }
 }
 

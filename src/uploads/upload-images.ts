@@ -1,6 +1,7 @@
 import { UserAbortError } from '../errors.js';
 import type { Core } from '../http/core.js';
 import type { CallSettings } from '../options/request-options.js';
+import { onAbort } from '../util/abort.js';
 import { ContentMemo } from './content-memo.js';
 import { type CheckedImage, readImage } from './image-bytes.js';
 import { uploadFailed } from './upload-error.js';
@@ -170,15 +171,14 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
   if (!signal) return promise;
   if (signal.aborted) return Promise.reject(new UserAbortError(signal.reason));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new UserAbortError(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
+    const stop = onAbort(signal, () => reject(new UserAbortError(signal.reason)));
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        stop();
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        stop();
         reject(error);
       },
     );
