@@ -99,8 +99,6 @@ export class SegmindClient {
     this.#core = SegmindClient.#connect(resolveClientOptions(options), undefined);
   }
 
-  // The one place a client's Core is built: on its own connection pool, or on the one it shares
-  // with the client withOptions() copied (the pool is lazy, so a copy never opens a second one).
   static {
     // The project's own tests shorten the rate limit's minute through this door; it is not part of
     // the package's surface (nothing exports it) and no option reaches it.
@@ -115,6 +113,8 @@ export class SegmindClient {
     };
   }
 
+  // The one place a client's Core is built: on its own connection pool, or on the one it shares
+  // with the client withOptions() copied (the pool is lazy, so a copy never opens a second one).
   static #connect(resolved: ResolvedOptions, shared: Transport | undefined, gate?: RequestGate): Core {
     const log = createLogger(resolved.logLevel, resolved.logger, resolved.apiKey);
     // undici on Node (fetch with the `fetch` option); fetch in the Bun, Deno, Workers and browser builds.
