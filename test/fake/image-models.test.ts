@@ -26,6 +26,7 @@ import {
   sizeForAspectRatio,
 } from '../../src/testing/index.js';
 import { client } from '../support/fixtures.js';
+import { onlyWhere } from '../support/only-where.js';
 import { useServer } from '../support/use-server.js';
 
 const server = useServer(() => createMockServer({ queueTime: 5, jobDuration: 5 }));
@@ -107,7 +108,7 @@ describe.each(IMAGE_MODELS)('$slug on the fake', (model) => {
     if (!setsSize(paramsWith(model, url))) expect(pngSize(out)).toEqual({ width: 1024, height: 1024 });
   });
 
-  it.runIf(model.v1)('v1: an input URL naming no asset of the fake is a 500 that says so', async () => {
+  onlyWhere(model.v1)('v1: an input URL naming no asset of the fake is a 500 that says so', async () => {
     const url = `${server.url}/assets/never-uploaded.png`;
     const err = await client(server.url)
       .runSync(model.slug, paramsWith(model, url), { maxRetries: 0 })
@@ -118,7 +119,7 @@ describe.each(IMAGE_MODELS)('$slug on the fake', (model) => {
     );
   });
 
-  it.runIf(model.v2)(
+  onlyWhere(model.v2)(
     'v2: an input URL naming no asset of the fake makes the job FAIL, saying so',
     async () => {
       const url = `${server.url}/assets/never-uploaded.png`;
@@ -132,21 +133,21 @@ describe.each(IMAGE_MODELS)('$slug on the fake', (model) => {
     },
   );
 
-  it.runIf(!model.v2)('has no v2 endpoint: a submit is a 404', async () => {
+  onlyWhere(!model.v2)('has no v2 endpoint: a submit is a 404', async () => {
     const err = await client(server.url)
       .submitAsync(model.slug, paramsWith(model, 'https://images.example.com/a.png'))
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFoundError);
   });
 
-  it.runIf(!model.v1)('has no v1 endpoint: a v1 call is a 404', async () => {
+  onlyWhere(!model.v1)('has no v1 endpoint: a v1 call is a 404', async () => {
     const err = await client(server.url)
       .runSync(model.slug, paramsWith(model, 'https://images.example.com/a.png'))
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFoundError);
   });
 
-  it.runIf(model.v1)(
+  onlyWhere(model.v1)(
     'answers {"image": base64} with base64: true, the same image as the bytes answer',
     async () => {
       const c = client(server.url);

@@ -13,6 +13,7 @@ import type { ModelSpec } from '../../src/models/registry/types.js';
 import { sampleParams } from '../../src/models/views/sample-params.js';
 import { createMockServer, pngSize } from '../../src/testing/index.js';
 import { client } from '../support/fixtures.js';
+import { onlyWhere } from '../support/only-where.js';
 import { useServer } from '../support/use-server.js';
 
 const server = useServer(() => createMockServer({ queueTime: 5, jobDuration: 5 }));
@@ -41,35 +42,35 @@ describe.each(ENTRIES)('%s on the fake', (slug, spec) => {
   const badParam = Object.keys(spec.params).find((name) => name !== 'prompt');
   const bad = { ...params, [badParam ?? 'prompt']: { not: 'a value' } };
 
-  it.runIf(v1)('v1 answers its smallest valid call with a real PNG and the credit headers', async () => {
+  onlyWhere(v1)('v1 answers its smallest valid call with a real PNG and the credit headers', async () => {
     const image = (await client(server.url).runSync(slug, params as never)) as ImageResult;
     expect(image.contentType).toBe('image/png');
     expect(isPng(image.data)).toBe(true);
     expect(image.cost).toBe(0.008);
   });
 
-  it.runIf(v2)('v2 runs its smallest valid call to COMPLETED and serves the output', async () => {
+  onlyWhere(v2)('v2 runs its smallest valid call to COMPLETED and serves the output', async () => {
     const c = client(server.url);
     const result = await c.run(slug, params as never, { interval: 5 });
     expect(result.status).toBe('COMPLETED');
     expect(isPng((await c.download(result)).data)).toBe(true);
   });
 
-  it.runIf(!v1)('v1 is a 404: the page shows only v2', async () => {
+  onlyWhere(!v1)('v1 is a 404: the page shows only v2', async () => {
     const err = await client(server.url)
       .runSync(slug, params as never)
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFoundError);
   });
 
-  it.runIf(!v2)('v2 is a 404: the page shows only v1', async () => {
+  onlyWhere(!v2)('v2 is a 404: the page shows only v1', async () => {
     const err = await client(server.url)
       .submitAsync(slug, params as never)
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFoundError);
   });
 
-  it.runIf(v1 && badParam)(
+  onlyWhere(v1 && badParam)(
     `v1 answers a bad ${badParam} with a 500 naming it, like the real API`,
     async () => {
       const err = await client(server.url)
@@ -82,7 +83,7 @@ describe.each(ENTRIES)('%s on the fake', (slug, spec) => {
     },
   );
 
-  it.runIf(v2 && badParam)(`v2 accepts a bad ${badParam}, and the job FAILS naming it`, async () => {
+  onlyWhere(v2 && badParam)(`v2 accepts a bad ${badParam}, and the job FAILS naming it`, async () => {
     const err = await client(server.url)
       .run(slug, bad as never, { validate: false, interval: 5 })
       .catch((e: unknown) => e);
