@@ -437,6 +437,55 @@ try {
     table(['platform', 'package', 'min KB', 'gzip KB', 'heaviest inputs (KB)', 'target', ''], edgeRows),
     '\n',
   );
+
+  // 8. Image inputs in bulk: one photo edited by many items is uploaded once, at about a submit's cost.
+  const { measureUploads } = await import('./uploads.js');
+  const up = await measureUploads(quick ? { items: 100, rounds: 3 } : {});
+  figures.uploads = up;
+  console.log(
+    `8. Image inputs: ${up.items} v2 submits editing one ${fmt(up.photoBytes / KB)} KB photo, ${up.concurrency} at a time, ${up.rounds} interleaved rounds`,
+  );
+  console.log(
+    table(
+      ['photo passed as', 'wall ms/item', 'client CPU µs/item', '÷ URL (wall)', 'target', ''],
+      (['url', 'buffer', 'blob'] as const).map((side) => [
+        side === 'url' ? 'URL of an earlier upload (baseline)' : side === 'buffer' ? 'Buffer' : 'Blob',
+        fmt(up.sides[side].wallPerItem, 2),
+        fmt(up.sides[side].cpuPerItem),
+        side === 'url' ? '' : `${fmt(up.sides[side].wallRatio, 2)}×`,
+        side === 'url' ? '' : '≤ 1.1×',
+        side === 'url'
+          ? ''
+          : check(
+              'uploads',
+              `${side} ÷ plain submit (wall)`,
+              up.sides[side].wallRatio,
+              '≤ 1.1×',
+              up.sides[side].wallRatio <= 1.1,
+            ),
+      ]),
+    ),
+  );
+  console.log(
+    table(
+      ['measure', 'value', 'target', ''],
+      [
+        [
+          `upload requests for ${up.items} items`,
+          String(up.uploadRequests),
+          '= 1',
+          check(
+            'uploads',
+            `uploads for ${up.items} items`,
+            up.uploadRequests,
+            '= 1',
+            up.uploadRequests === 1,
+          ),
+        ],
+      ],
+    ),
+    '\n',
+  );
 } finally {
   server.stop();
 }
