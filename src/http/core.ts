@@ -232,7 +232,7 @@ export class Core {
         billable: spec.billable,
         signal: settings.signal,
         deadline: spec.deadline,
-        retryAfter: (error) => (error instanceof APIError ? error.retryAfter : undefined),
+        retryAfter: retryAfterOf,
         isFinal: (error) => error === gateTimeout,
         onDecision: async (error, decision) => {
           // A 429 holds every request of the client until the server's reset (or the backoff), so
@@ -287,6 +287,10 @@ function queueDeadline(spec: CallSpec): number | undefined {
   const own = wait === undefined ? undefined : clock.now() + wait;
   if (own === undefined) return spec.deadline;
   return spec.deadline === undefined ? own : Math.min(own, spec.deadline);
+}
+
+function retryAfterOf(error: unknown): number | undefined {
+  return error instanceof APIError ? error.retryAfter : undefined;
 }
 
 function sameOrigin(a: URL, b: URL): boolean {
