@@ -126,11 +126,13 @@ class Exchange implements Dispatcher.DispatchHandler, ResponseParts, ChunkReader
 
   onResponseEnd(): void {
     this.#ended = true;
+    this.#letGoOfUndici();
     this.#wake?.();
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
     this.#fail(error);
+    this.#letGoOfUndici();
   }
 
   // The body, for BoundedResponse
@@ -181,6 +183,14 @@ class Exchange implements Dispatcher.DispatchHandler, ResponseParts, ChunkReader
     this.#limits.release();
     // A body left unread (a cap hit before reading, a refused encoding) is dropped with the connection.
     this.cancel();
+  }
+
+  // undici is done with this request: nothing is left to pause, resume or abort. Its controller
+  // holds the answer's raw headers, views into the socket's 64 KiB read buffers; an answer the caller
+  // still holds (or one the collector has already moved to the old generation) would keep those
+  // buffers alive until a full collection: at 32 calls in flight that doubled the CPU per call.
+  #letGoOfUndici(): void {
+    this.#controller = undefined;
   }
 
   // The caller's signal or the timer: everything waiting fails at once, and undici drops the request
