@@ -110,15 +110,15 @@ class Deadlines {
     // Timers may fire a fraction of a millisecond early; that counts as due.
     const now = performance.now() + 1;
     let next = Number.POSITIVE_INFINITY;
-    for (let limits = this.#head; limits; ) {
-      const following = limits.next;
-      if (limits.deadline <= now) {
-        this.delete(limits);
-        limits.expire();
-      } else if (limits.deadline < next) {
-        next = limits.deadline;
-      }
-      limits = following;
+    // Due ones are stopped after the walk: stopping one may release others, which leave the list.
+    const due: TransportLimits[] = [];
+    for (let limits = this.#head; limits; limits = limits.next) {
+      if (limits.deadline <= now) due.push(limits);
+      else if (limits.deadline < next) next = limits.deadline;
+    }
+    for (const limits of due) {
+      this.delete(limits);
+      limits.expire();
     }
     if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
   }

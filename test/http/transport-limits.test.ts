@@ -63,6 +63,23 @@ describe('the timer shared by exchanges in flight', () => {
     expect(kept.timedOut).toBe(true);
   });
 
+  it('still times out a later exchange when stopping one releases another due at the same time', async () => {
+    const stopped: string[] = [];
+    const later = tracked(40, stopped, 'later');
+    const second = tracked(10, stopped, 'second');
+    const first = new TransportLimits(
+      request(10),
+      () => {
+        stopped.push('first:timeout');
+        second.release(); // what stopping one exchange may do to another
+      },
+      true,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(stopped).toEqual(['first:timeout', 'later:timeout']);
+    expect([first.timedOut, second.timedOut, later.timedOut]).toEqual([true, false, true]);
+  });
+
   it('stops on the signal without waiting for the timer, and the timer then leaves it alone', async () => {
     const stopped: string[] = [];
     const controller = new AbortController();
