@@ -35,6 +35,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
+import { packInto, unpackInto } from '../support/pack-package.mjs';
 import { withFreshBuild } from './build-lock.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -129,23 +130,12 @@ function installFromRepository(names, appDir) {
 export function packPackage(workDir) {
   // Build first (what prepack runs: its output would mix with pack's JSON), then pack, while no
   // other test rebuilds dist/.
-  return withFreshBuild(() => {
-    const [{ filename }] = JSON.parse(
-      execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', workDir], {
-        cwd: ROOT,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'inherit'],
-      }),
-    );
-    return join(workDir, filename);
-  });
+  return withFreshBuild(() => packInto(workDir, { stderr: 'inherit' }));
 }
 
 /** Installs `tarball` into `appDir` (unpacked as npm would, its dependencies beside it). */
 function installTarball(tarball, appDir) {
-  const target = join(appDir, 'node_modules', 'segmind');
-  mkdirSync(target, { recursive: true });
-  execFileSync('tar', ['xzf', tarball, '-C', target, '--strip-components=1']);
+  const target = unpackInto(tarball, appDir);
   const pkg = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8'));
   installFromRepository(Object.keys(pkg.dependencies ?? {}), appDir);
 }

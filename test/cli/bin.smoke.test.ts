@@ -9,7 +9,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { VERSION } from '../../src/index.js';
 import { ROOT } from '../support/child.js';
 import { useFakes } from '../support/use-server.js';
-import { parseLines, tempDir } from './run-cli.js';
+import { expectInterruptedOneJob, parseLines, tempDir } from './run-cli.js';
 
 const BIN = `${ROOT}dist/cli.js`;
 const KEY = 'SG_0123456789abcdef';
@@ -121,16 +121,7 @@ describe('the built bin on pipes', () => {
       },
     );
     expect(r).toMatchObject({ code: 130, signal: null });
-    const events = parseLines(r.stdout);
-    const id = events[0]!.requestId as string;
-    expect(events.at(-1)).toEqual({
-      event: 'interrupted',
-      message: expect.stringContaining(id),
-      running: [id],
-      resume: [`segmind job ${id} --wait -o fox.png`],
-    });
-    expect(r.stderr).toContain(`segmind job ${id} --wait`);
-    expect(server.requests.filter((q) => q.method === 'POST')).toHaveLength(1);
+    expectInterruptedOneJob(r, server.requests);
   });
 });
 

@@ -4,6 +4,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import type { CliIO, TextSource } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { UserAbortError } from '../../src/errors.js';
@@ -107,6 +108,27 @@ export async function cli(args: string[], options: CliOptions = {}): Promise<Cli
 }
 
 /** JSON lines → objects; a line that is not JSON fails the test that reads it. */
+/**
+ * What Ctrl-C during one `segmind run … -o fox.png` job must leave: exit 130 (checked by the caller),
+ * a last NDJSON event naming the job and the command that resumes it, the same on stderr, and one
+ * submit on the server.
+ */
+export function expectInterruptedOneJob(
+  out: { stdout: string; stderr: string },
+  requests: ReadonlyArray<{ method: string }>,
+): void {
+  const events = parseLines(out.stdout);
+  const id = events[0]!.requestId as string;
+  expect(events.at(-1)).toEqual({
+    event: 'interrupted',
+    message: expect.stringContaining(id),
+    running: [id],
+    resume: [`segmind job ${id} --wait -o fox.png`],
+  });
+  expect(out.stderr).toContain(`segmind job ${id} --wait`);
+  expect(requests.filter((q) => q.method === 'POST')).toHaveLength(1);
+}
+
 export function parseLines(text: string): Record<string, unknown>[] {
   return text
     .split('\n')

@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { TextSource } from '../../src/cli/io.js';
 import { useManualClock } from '../support/manual-clock.js';
 import { useServer } from '../support/use-server.js';
-import { cli, parseLines, tempDir } from './run-cli.js';
+import { cli, expectInterruptedOneJob, tempDir } from './run-cli.js';
 
 // Long enough that a status check lands in each state.
 const server = useServer(() => createMockServer({ queueTime: 400, jobDuration: 2_500 }));
@@ -130,16 +130,7 @@ describe('Ctrl-C on a pipe', () => {
       },
     });
     expect(r.code).toBe(130);
-    const events = parseLines(r.stdout);
-    const id = events[0]!.requestId as string;
-    expect(events.at(-1)).toEqual({
-      event: 'interrupted',
-      message: expect.stringContaining(id),
-      running: [id],
-      resume: [`segmind job ${id} --wait -o fox.png`],
-    });
-    expect(r.stderr).toContain(`segmind job ${id} --wait`);
-    expect(server.requests.filter((q) => q.method === 'POST')).toHaveLength(1);
+    expectInterruptedOneJob(r, server.requests);
   });
 
   it('while waiting for the prompt on stdin: exit 130, nothing sent', async () => {

@@ -10,11 +10,10 @@
 // without `nodejs_compat`. The fake (`segmind/testing`) stays a Node program in this process, with a
 // small control server beside it for faults, request counts and the last request's headers. A runtime whose binary is missing
 // FAILS: these binaries are dev dependencies, so a missing one is a broken install, not a skip.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
-  mkdirSync,
   mkdtempSync,
   readdirSync,
   rmSync,
@@ -26,6 +25,7 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packInto, unpackInto } from '../support/pack-package.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -146,15 +146,7 @@ export function stagePackage() {
   }
   const dir = mkdtempSync(join(tmpdir(), 'segmind-runtimes-'));
   const modules = join(dir, 'node_modules');
-  mkdirSync(join(modules, 'segmind'), { recursive: true });
-  const [{ filename }] = JSON.parse(
-    execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }),
-  );
-  execFileSync('tar', ['xzf', join(dir, filename), '-C', join(modules, 'segmind'), '--strip-components=1']);
+  unpackInto(packInto(dir), dir);
   // The package's dependencies (and theirs), as an install would provide them.
   for (const name of readdirSync(join(ROOT, 'node_modules'))) {
     if (name.startsWith('.') || name === 'segmind') continue;
